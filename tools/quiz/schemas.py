@@ -1,0 +1,63 @@
+"""JSON Schema checks with messages a person can act on, at the line of the offending value."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from . import paths
+from .errors import Problem
+from .safeyaml import Loaded
+
+
+@lru_cache(maxsize=None)
+def validator(which: str):
+    """The validator of `quizzes/schema.json` ('bank') or `lessons/schema.json` ('lesson')."""
+    from jsonschema import Draft202012Validator
+
+    path = paths.schema_path() if which == "bank" else paths.lessons_dir() / "schema.json"
+    schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def _where(path) -> str:
+    parts = []
+    for p in path:
+        parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
+    return "".join(parts)
+
+
+def humanize(error) -> str:
+    """Turn a jsonschema error into one sentence naming the field."""
+    where = _where(error.absolute_path)
+    prefix = f"{where}: " if where else ""
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"{prefix}'{missing}' is required".replace(": '", ": missing '", 1) if prefix else f"missing '{missing}'"
+    if error.validator == "additionalProperties":
+        return f"{prefix}{error.message} (check the spelling; see the format reference)"
+    if error.validator is False or (error.schema is False):
+        field = error.absolute_path[-1] if error.absolute_path else "this key"
+        return f"'{field}' does not belong to this question type"
+    if error.validator == "enum":
+        return f"{prefix}{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "oneOf":
+        return f"{prefix}give either 'start' and 'end', or 'quote'"
+    if error.validator == "minItems":
+        return f"{prefix}needs at least {error.validator_value} items"
+    return prefix + error.message
+
+
+def schema_errors(loaded: Loaded, which: str) -> list[tuple[Problem, tuple]]:
+    """Each schema violation as a Problem, with the path of the offending value."""
+    out = []
+    for error in validator(which).iter_errors(loaded.data):
+        if error.validator in ("if", "allOf"):
+            continue
+        path = tuple(error.absolute_path)
+        out.append((Problem(loaded.file, loaded.line_of(path), humanize(error)), path))
+    return out
+
+
+def schema_problems(loaded: Loaded, which: str) -> list[Problem]:
+    return [p for p, _ in schema_errors(loaded, which)]
