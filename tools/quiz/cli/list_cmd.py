@@ -29,5 +29,5 @@ def list_banks(paths, as_json):
     for r in rows:
         by_type = ", ".join(f"{t} {n}" for t, n in r["types"].items()) if r["questions"] else r.get("error", "")
         table.add_row(r["bank"], r["source"], r["chapter"] or "-", str(r["questions"]), by_type)
-    Console(width=max(100, Console().width)).print(table)
+    Console(width=max(120, Console().width)).print(table)
     click.echo(f"{len(rows)} banks, {sum(r['questions'] for r in rows)} questions", err=True)
