@@ -86,7 +86,7 @@ class Question:
         return self.feedback
 
     def correct_response(self) -> Any:
-        """The full-credit response, in the canonical form `parse` returns."""
+        """A full-credit response, in the documented response form (quizzes/README.md)."""
         raise NotImplementedError
 
     def answer_text(self) -> str:
@@ -163,11 +163,11 @@ class Single(ChoiceQuestion):
     def wrong_feedback(self, canonical: int) -> str:
         return self.choices[canonical].feedback or self.feedback
 
-    def correct_response(self) -> int:
-        return self.correct_indices[0]
+    def correct_response(self) -> str:
+        return LETTERS[self.correct_indices[0]]
 
     def answer_text(self) -> str:
-        return self.choices[self.correct_response()].text
+        return self.choices[self.correct_indices[0]].text
 
 
 @dataclass
@@ -188,8 +188,8 @@ class Multiple(ChoiceQuestion):
         notes = [self.choices[i].feedback for i in sorted(canonical) if not self.choices[i].correct and self.choices[i].feedback]
         return " ".join(notes) or self.feedback
 
-    def correct_response(self) -> frozenset[int]:
-        return frozenset(self.correct_indices)
+    def correct_response(self) -> list[str]:
+        return [LETTERS[i] for i in self.correct_indices]
 
     def answer_text(self) -> str:
         return "; ".join(self.choices[i].text for i in self.correct_indices)
@@ -402,8 +402,8 @@ class Matching(Question):
     def score(self, canonical: dict[int, int]) -> float:
         return sum(1 for li, ri in canonical.items() if li == ri) / len(self.pairs)
 
-    def correct_response(self) -> dict[int, int]:
-        return {i: i for i in range(len(self.pairs))}
+    def correct_response(self) -> dict[str, str]:
+        return {left: right for left, right in self.pairs}
 
     def answer_text(self) -> str:
         return "; ".join(f"{a} \u2192 {b}" for a, b in self.pairs)
@@ -428,8 +428,8 @@ class Ordering(Question):
         followed = sum(1 for a, b in zip(canonical, canonical[1:]) if b == a + 1)
         return followed / (n - 1)
 
-    def correct_response(self) -> list[int]:
-        return list(range(len(self.items)))
+    def correct_response(self) -> list[str]:
+        return list(self.items)
 
     def answer_text(self) -> str:
         return " \u2192 ".join(self.items)

@@ -154,9 +154,10 @@ class _Builder:
                 return node.value
             try:
                 return self.scalars.construct_object(node)
-            except yaml.constructor.ConstructorError as exc:
+            except yaml.constructor.ConstructorError:
+                tag = node.tag.replace("tag:yaml.org,2002:", "!!")
                 raise InputError(self.file, self.line(node),
-                                 f"{exc.problem}; only plain YAML values are allowed") from None
+                                 f"the tag {tag} is not allowed; only plain YAML values are") from None
             except ValueError as exc:
                 raise InputError(self.file, self.line(node), f"cannot read the value: {exc}") from None
         if isinstance(node, yaml.SequenceNode):
@@ -186,5 +187,5 @@ class _Builder:
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
-            raise InputError(self.file, self.line(node),
-                             f"the tag {node.tag} is not allowed; only plain YAML values are")
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise InputError(self.file, self.line(node), f"the tag {tag} is not allowed; only plain YAML values are")

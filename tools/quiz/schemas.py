@@ -55,8 +55,36 @@ def schema_errors(loaded: Loaded, which: str) -> list[tuple[Problem, tuple]]:
         if error.validator in ("if", "allOf"):
             continue
         path = tuple(error.absolute_path)
+        if error.validator is None:  # a `false` subschema: a key that this question type forbids
+            for key in _forbidden_keys(error, loaded.data, path):
+                out.append((Problem(loaded.file, loaded.line_of(path + (key,)),
+                                    f"'{key}' does not belong to a {_type_at(loaded.data, path)} question"), path + (key,)))
+            continue
         out.append((Problem(loaded.file, loaded.line_of(path), humanize(error)), path))
     return out
+
+
+def _value_at(data, path):
+    for p in path:
+        data = data[p]
+    return data
+
+
+def _type_at(data, path) -> str:
+    value = _value_at(data, path)
+    return value.get("type", "?") if isinstance(value, dict) else "?"
+
+
+def _forbidden_keys(error, data, path) -> list[str]:
+    """The keys of the question at `path` that its type's `then` branch sets to `false`."""
+    value = _value_at(data, path)
+    if not isinstance(value, dict):
+        return []
+    for cond in validator("bank").schema.get("$defs", {}).get("question", {}).get("allOf", []):
+        if cond["if"]["properties"]["type"].get("const") == value.get("type"):
+            props = cond["then"].get("properties", {})
+            return [k for k in value if props.get(k) is False]
+    return []
 
 
 def schema_problems(loaded: Loaded, which: str) -> list[Problem]:
