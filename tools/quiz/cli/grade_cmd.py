@@ -1,0 +1,80 @@
+"""`quiz grade`."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from ._common import fail_on_input_error
+
+
+@click.command()
+@click.argument("key", type=click.Path(exists=True))
+@click.argument("responses", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print students and item analysis as JSON.")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Write a gradebook CSV (Canvas / Moodle).")
+@click.option("--report", "report_out", type=click.Path(dir_okay=False),
+              help="Write a class report: OUT.md (with a PNG histogram) or OUT.html.")
+@fail_on_input_error
+def grade(key, responses, as_json, csv_out, report_out):
+    """Grade RESPONSES (filled-in sheets, or a CSV with a row per student) against KEY (a
+    key file, or the directory `quiz generate` wrote, for several variants).
+
+    Prints each student's score and an item analysis: facility, discrimination
+    (item-rest correlation and upper/lower 27%), distractors, KR-20 and Cronbach's alpha.
+    Exit status 1 when some answers were malformed or unknown, 2 when a response was
+    refused (unreadable, or for another sheet).
+    """
+    from ..grading import grade_all, write_gradebook
+    from ..item_analysis import analyse
+    from ..sheets import load_keys
+
+    keys = load_keys(key)
+    results = grade_all(keys, list(responses))
+    analysis = analyse(results)
+    title = keys[0].title or keys[0].sheet
+    if csv_out:
+        write_gradebook(results, csv_out, title)
+    if report_out:
+        from ..grade_report import write_report
+
+        write_report(report_out, results, analysis, title)
+    if as_json:
+        click.echo(json.dumps({"students": [r.as_dict() for r in results], "analysis": analysis.as_dict()},
+                              indent=2, ensure_ascii=False, default=str))
+    else:
+        _print(results, analysis)
+    for r in results:
+        if r.refused:
+            click.echo(f"refused {r.source}: {r.refused}", err=True)
+        for p in r.problems:
+            click.echo(f"{r.source}: {r.student}: {p}", err=True)
+    if any(r.refused for r in results):
+        raise SystemExit(2)
+    if any(r.problems for r in results):
+        raise SystemExit(1)
+
+
+def _print(results, analysis) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    t = Table(title="Students")
+    for col in ("student", "variant", "score", "%"):
+        t.add_column(col, justify="left" if col == "student" else "right")
+    for r in results:
+        if r.refused:
+            t.add_row(r.student, "-", "refused", "-")
+        else:
+            t.add_row(r.student, str(r.key.variant), f"{r.score:g} / {r.max:g}", f"{r.percent:.1f}")
+    console.print(t)
+    a = analysis
+    fmt = lambda x: "–" if x is None else f"{x:.2f}"  # noqa: E731
+    items = Table(title=f"Item analysis: {a.students} students, mean {a.mean_percent:.1f}%, "
+                        f"KR-20 {fmt(a.kr20)}, alpha {fmt(a.alpha)}")
+    for col in ("question", "type", "facility", "discrim.", "upper−lower", "flags"):
+        items.add_column(col)
+    for s in a.items:
+        items.add_row(s.id, s.type, fmt(s.facility), fmt(s.discrimination), fmt(s.upper_lower), ", ".join(s.flags))
+    console.print(items)

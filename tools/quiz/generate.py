@@ -1,0 +1,195 @@
+"""`quiz generate`: seeded, stratified quiz sheets with answer keys, in several variants.
+
+Everything random flows from one seed through `random.Random` instances seeded with
+strings, which Python hashes with SHA-512: the same banks, options and seed give
+byte-identical files on any machine.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import model, paths
+from .bank import load_bank
+from .errors import InputError, display_path
+from .model import LETTERS, Bank, cloze_display
+from .serialize import question_to_dict
+from .sheets import fingerprint
+
+
+@dataclass
+class Filters:
+    types: list[str] = field(default_factory=list)
+    difficulty: list[int] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    def keep(self, q: model.Question) -> bool:
+        return ((not self.types or q.type in self.types)
+                and (not self.difficulty or q.difficulty in self.difficulty)
+                and (not self.objectives or q.objective in self.objectives)
+                and (not self.tags or bool(set(self.tags) & set(q.tags))))
+
+    def describe(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def resolve_bank_path(ref: str) -> Path:
+    """A bank path, or a bank id such as `nbr-03` meaning quizzes/nbr-03.yaml."""
+    p = Path(ref)
+    if p.exists():
+        return p
+    candidate = paths.quizzes_dir() / f"{ref}.yaml"
+    if candidate.exists():
+        return candidate
+    raise InputError(ref, 0, "no such bank file or bank id; `quiz list` shows the banks")
+
+
+def select(banks: list[Bank], count: int, rng: random.Random, filters: Filters) -> list[model.Question]:
+    """Draw `count` questions, taking in turn from each (bank, objective) group so that a quiz
+    covers the objectives instead of clumping on the best-stocked one."""
+    groups: OrderedDict[tuple[str, str], list[model.Question]] = OrderedDict()
+    for bank in banks:
+        for q in bank.questions:
+            if filters.keep(q):
+                groups.setdefault((bank.id, q.objective), []).append(q)
+    available = sum(len(g) for g in groups.values())
+    if available < count:
+        what = f" matching {filters.describe()}" if filters.describe() else ""
+        raise InputError(", ".join(b.file for b in banks), 0,
+                         f"only {available} questions{what}; ask for --count {available} or fewer, or loosen the filters")
+    pools = []
+    for key in groups:
+        pool = list(groups[key])
+        rng.shuffle(pool)
+        pools.append(pool)
+    rng.shuffle(pools)
+    picked: list[model.Question] = []
+    while len(picked) < count:
+        for pool in pools:
+            if pool and len(picked) < count:
+                picked.append(pool.pop())
+    return picked
+
+
+def shuffled_order(q: model.Question, rng: random.Random) -> list[int]:
+    """The order a variant shows the choices / right-hand items / items in (bank indices)."""
+    n = (len(q.choices) if isinstance(q, model.ChoiceQuestion) else len(q.pairs) if isinstance(q, model.Matching)
+         else len(q.items) if isinstance(q, model.Ordering) else 0)
+    order = list(range(n))
+    if n:
+        rng.shuffle(order)
+        if isinstance(q, model.Ordering) and n > 1 and order == sorted(order):
+            order = order[1:] + order[:1]  # never show an ordering question already solved
+    return order
+
+
+def sheet_question(number: int, q: model.Question, order: list[int]) -> dict:
+    """What a student sees of one question: no answer, no explanation, no correct flag."""
+    d: dict = {"number": number, "id": q.id, "type": q.type, "prompt": q.prompt}
+    if isinstance(q, model.ChoiceQuestion):
+        d["choices"] = {LETTERS[k]: q.choices[i].text for k, i in enumerate(order)}
+    elif isinstance(q, model.Numeric) and q.unit:
+        d["unit"] = q.unit
+    elif isinstance(q, model.Cloze):
+        d["prompt"] = cloze_display(q.prompt, "[{}] _____")
+        d["blanks"] = len(q.blanks)
+    elif isinstance(q, model.Matching):
+        d["left"] = list(q.lefts)
+        d["right"] = {LETTERS[k]: q.rights[i] for k, i in enumerate(order)}
+    elif isinstance(q, model.Ordering):
+        d["items"] = {LETTERS[k]: q.items[i] for k, i in enumerate(order)}
+    d["answer"] = None
+    return d
+
+
+HOW_TO_ANSWER = {
+    "single": "one letter",
+    "multiple": "a list of letters, e.g. [A, C]",
+    "true_false": "true or false",
+    "short": "a word or phrase",
+    "numeric": "a number",
+    "cloze": "a list with one answer per blank, in order",
+    "matching": "a list of right-hand letters, one per left item, in order",
+    "ordering": "a list of the item letters in the right order",
+}
+
+
+@dataclass
+class Variant:
+    number: int
+    sheet: dict
+    key: dict
+
+
+def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, filters: Filters | None = None,
+             title: str | None = None) -> list[Variant]:
+    filters = filters or Filters()
+    bank_paths = [resolve_bank_path(r) for r in bank_refs]
+    banks = [load_bank(p) for p in bank_paths]
+    if count < 1:
+        raise InputError("--count", 0, "ask for at least one question")
+    chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
+    title = title or ("Quiz: " + ", ".join(b.title for b in banks))
+    slug = "-".join(b.id for b in banks)[:60]
+    bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()[:16]}
+                 for b, p in zip(banks, bank_paths)]
+    out = []
+    for v in range(1, variants + 1):
+        rng = random.Random(f"variant:{seed}:{v}")
+        questions = list(chosen)
+        if variants > 1:
+            rng.shuffle(questions)
+        orders = [shuffled_order(q, rng) for q in questions]
+        shown = [sheet_question(n, q, o) for n, (q, o) in enumerate(zip(questions, orders), 1)]
+        fp = fingerprint([{k: v2 for k, v2 in d.items() if k != "answer"} for d in shown])
+        sheet_id = f"{slug}-s{seed}-v{v}"
+        sheet = {"sheet": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
+                 "student": None, "student_id": None,
+                 "instructions": "Fill in each 'answer': " + "; ".join(
+                     f"{t}: {HOW_TO_ANSWER[t]}" for t in model.TYPES if any(q.type == t for q in questions)) + ".",
+                 "questions": shown}
+        key = {"key": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
+               "options": {"count": count, "variants": variants, **filters.describe()},
+               "banks": bank_info,
+               "questions": [{"number": n, "bank": q.bank, "order": o,
+                              "answer": _shown_answer(q, o), "question": question_to_dict(q)}
+                             for n, (q, o) in enumerate(zip(questions, orders), 1)]}
+        out.append(Variant(v, sheet, key))
+    return out
+
+
+def _shown_answer(q: model.Question, order: list[int]):
+    from .sheets import KeyItem
+
+    return KeyItem(0, q, order).correct_shown()
+
+
+def dump_yaml(data) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
+    """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown)."""
+    from .printable import key_markdown, sheet_html, sheet_markdown
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for v in variants:
+        files = {
+            f"sheet-v{v.number}.yaml": "# A quiz sheet: fill in each answer, then hand it in.\n" + dump_yaml(v.sheet),
+            f"sheet-v{v.number}.md": sheet_markdown(v.sheet),
+            f"sheet-v{v.number}.html": sheet_html(v.sheet),
+            f"key-v{v.number}.yaml": "# ANSWER KEY: keep it away from students. Grade with `quiz grade`.\n" + dump_yaml(v.key),
+            f"key-v{v.number}.md": key_markdown(v.key),
+        }
+        for name, text in files.items():
+            path = out_dir / name
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,0 +1,91 @@
+"""Printable quiz sheets and answer keys (Markdown and self-contained HTML).
+
+Every string from a bank is escaped before it reaches HTML: a prompt is text, never markup.
+"""
+from __future__ import annotations
+
+from html import escape
+
+_CSS = """body{font-family:Georgia,serif;max-width:46rem;margin:2rem auto;line-height:1.5;color:#111}
+h1{font-size:1.5rem}.q{margin:1.2rem 0;break-inside:avoid}.meta{color:#555;font-size:.9rem}
+ol.opts{list-style:upper-alpha}.line{border-bottom:1px solid #999;display:inline-block;min-width:14rem;height:1.2rem}
+table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}
+@media print{.noprint{display:none}}"""
+
+
+def _answer_space_md(q: dict) -> list[str]:
+    t = q["type"]
+    if t in ("single", "multiple"):
+        return [f"- **{k}.** {v}" for k, v in q["choices"].items()] + ([""] + ["_Select all that apply._"] if t == "multiple" else [])
+    if t == "true_false":
+        return ["True / False"]
+    if t == "matching":
+        rows = [f"{i}. {left} → ____" for i, left in enumerate(q["left"], 1)]
+        return rows + [""] + [f"- **{k}.** {v}" for k, v in q["right"].items()]
+    if t == "ordering":
+        return [f"- **{k}.** {v}" for k, v in q["items"].items()] + ["", "Order: ____________"]
+    if t == "numeric":
+        return ["Answer: ____________ " + q.get("unit", "")]
+    if t == "cloze":
+        return [f"[{i}] ____________" for i in range(1, q["blanks"] + 1)]
+    return ["Answer: ______________________________"]
+
+
+def sheet_markdown(sheet: dict) -> str:
+    lines = [f"# {sheet['title']}", "", f"Sheet `{sheet['sheet']}` · variant {sheet['variant']}", "",
+             "Name: ______________________  Student ID: ____________", ""]
+    for q in sheet["questions"]:
+        lines += [f"**{q['number']}.** {q['prompt']}", ""] + _answer_space_md(q) + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def sheet_html(sheet: dict) -> str:
+    e = escape
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(sheet['title'])}</title>"
+             f"<style>{_CSS}</style></head><body>",
+             f"<h1>{e(sheet['title'])}</h1><p class='meta'>Sheet <code>{e(sheet['sheet'])}</code> · variant {sheet['variant']}</p>",
+             "<p>Name: <span class='line'></span> Student ID: <span class='line'></span></p>"]
+    for q in sheet["questions"]:
+        parts.append(f"<div class='q'><p><strong>{q['number']}.</strong> {e(q['prompt'])}</p>")
+        t = q["type"]
+        if t in ("single", "multiple"):
+            parts.append("<ol class='opts'>" + "".join(f"<li>{e(v)}</li>" for v in q["choices"].values()) + "</ol>")
+            if t == "multiple":
+                parts.append("<p class='meta'>Select all that apply.</p>")
+        elif t == "true_false":
+            parts.append("<p>True / False</p>")
+        elif t == "matching":
+            parts.append("<table><tr><th>Item</th><th>Letter</th><th></th><th>Options</th></tr>")
+            rights = list(q["right"].items())
+            for i in range(max(len(q["left"]), len(rights))):
+                left = e(q["left"][i]) if i < len(q["left"]) else ""
+                right = f"{rights[i][0]}. {e(rights[i][1])}" if i < len(rights) else ""
+                parts.append(f"<tr><td>{left}</td><td><span class='line' style='min-width:3rem'></span></td><td></td><td>{right}</td></tr>")
+            parts.append("</table>")
+        elif t == "ordering":
+            parts.append("<ol class='opts'>" + "".join(f"<li>{e(v)}</li>" for v in q["items"].values()) + "</ol>")
+            parts.append("<p>Order: <span class='line'></span></p>")
+        elif t == "cloze":
+            parts.append("".join(f"<p>[{i}] <span class='line'></span></p>" for i in range(1, q["blanks"] + 1)))
+        else:
+            unit = e(q.get("unit", ""))
+            parts.append(f"<p>Answer: <span class='line'></span> {unit}</p>")
+        parts.append("</div>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def key_markdown(key: dict) -> str:
+    lines = [f"# Answer key: {key['title']}", "",
+             f"Sheet `{key['key']}` · variant {key['variant']} · seed {key['seed']} · fingerprint `{key['fingerprint']}`", "",
+             "| # | question | answer |", "|---|---|---|"]
+    for q in key["questions"]:
+        answer = q["answer"]
+        if isinstance(answer, list):
+            answer = ", ".join(str(a) for a in answer)
+        elif isinstance(answer, dict):
+            answer = "; ".join(f"{k} → {v}" for k, v in answer.items())
+        cell = str(answer).replace("|", "\\|")
+        lines.append(f"| {q['number']} | `{q['question']['id']}` | {cell} |")
+    lines += ["", "Banks: " + ", ".join(f"{b['id']} ({b['file']}, sha256 {b['sha256']})" for b in key["banks"])]
+    return "\n".join(lines) + "\n"
