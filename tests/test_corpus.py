@@ -95,7 +95,7 @@ def test_search_ranks_the_beidou_chapter_first(quiz):
     result = quiz("passages", "search", "BeiDou", "--json")
     import json
 
-    hits = json.loads(result.output)
+    hits = json.loads(result.stdout)
     assert hits and hits[0]["chapter"] == "nbr-05"
     assert all("beidou" in h["text"].casefold() for h in hits[:5])
     ch = load_corpus().chapter(hits[0]["chapter"])

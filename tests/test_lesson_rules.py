@@ -16,7 +16,7 @@ def base(root) -> str:
 def run(quiz, write, text):
     path = write("lessons/example-lawfare.md", text)
     result = quiz("validate", path, "--json")
-    return result.exit_code, json.loads(result.output)["errors"]
+    return result.exit_code, json.loads(result.stdout)["errors"]
 
 
 def test_the_example_lesson_is_valid(quiz, write, base):

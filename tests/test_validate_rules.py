@@ -91,7 +91,7 @@ def test_rule(quiz, write, rule, bad, line, words, good):
     path = write("quizzes/r.yaml", bank("r", bad))
     result = quiz("validate", path, "--json")
     assert result.exit_code == 1, result.output
-    errors = json.loads(result.output)["errors"]
+    errors = json.loads(result.stdout)["errors"]
     hits = [e for e in errors if words in e["message"]]
     assert hits, errors
     assert hits[0]["line"] == line and hits[0]["file"].endswith("r.yaml"), hits
@@ -182,7 +182,7 @@ def test_yaml_syntax_error_points_at_the_line(quiz, write):
 
 def test_json_output_shape(quiz, write):
     result = quiz("validate", write("quizzes/r.yaml", bank("r", SINGLE)), "--json")
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data == {"banks": 1, "lessons": 0, "questions": 1, "errors": []}
 
 
