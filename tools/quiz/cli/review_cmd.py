@@ -1,0 +1,51 @@
+"""`quiz review`."""
+from __future__ import annotations
+
+import click
+
+from ._common import fail_on_input_error
+
+
+@click.command()
+@click.option("-n", "--count", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many cards.")
+@click.option("--answers", "answers_file", type=click.Path(exists=True, dir_okay=False),
+              help="Answer from this YAML file (question id: answer) instead of the keyboard.")
+@click.option("--db", type=click.Path(dir_okay=False), envvar="QUIZ_DB", help="Attempts database (or $QUIZ_DB).")
+@fail_on_input_error
+def review(count, answers_file, db):
+    """Spaced review (FSRS) of every question you have answered: the ones due come back,
+    most overdue first; each answer reschedules its card and shows the source passage."""
+    from ..attempts import Store, now
+    from ..course_index import find_question
+    from ..review import due
+    from ..session import Plan, run
+    from ..sheets import KeyItem
+    from ..terminal import TerminalUI
+    from .take_cmd import read_answers
+
+    store = Store(db)
+    ids = due(store, now(), count)
+    if not ids:
+        nxt = store.next_due()
+        if nxt is None:
+            click.echo("Nothing to review yet: answer some questions with `quiz take` first.")
+        else:
+            click.echo(f"Nothing due. Next review: {nxt[:16].replace('T', ' ')} UTC.")
+        store.close()
+        return
+    items = []
+    for qid in ids:
+        q = find_question(qid)
+        if q is None:
+            click.echo(f"(question {qid} is no longer in any bank; skipped)", err=True)
+            continue
+        items.append(KeyItem(len(items) + 1, q, []))
+    plan = Plan(f"Review: {len(items)} due", items, {})
+    ui = TerminalUI(answers=read_answers(answers_file) if answers_file else None)
+    try:
+        run(store, plan, "review", ui)
+    except (KeyboardInterrupt, EOFError):
+        click.echo("\nStopped. Reviews so far are saved.", err=True)
+        raise SystemExit(130) from None
+    finally:
+        store.close()

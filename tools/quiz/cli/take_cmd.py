@@ -1,0 +1,95 @@
+"""`quiz take`."""
+from __future__ import annotations
+
+import secrets
+
+import click
+
+from ._common import csv_list, fail_on_input_error
+
+
+def read_answers(path: str) -> dict:
+    """Answers by question id (or position): a mapping, a list in order, or a filled-in sheet."""
+    from ..errors import InputError
+    from ..safeyaml import load_yaml
+
+    loaded = load_yaml(path)
+    data = loaded.data
+    if isinstance(data, dict) and isinstance(data.get("questions"), list):
+        return {str(q.get("id", q.get("number"))): q.get("answer") for q in data["questions"] if isinstance(q, dict)}
+    if isinstance(data, dict):
+        return {str(k): v for k, v in data.items()}
+    if isinstance(data, list):
+        return {str(i): v for i, v in enumerate(data, 1)}
+    raise InputError(loaded.file, 1, "an answers file maps question ids to answers, e.g. `nbr-03-q01: B`")
+
+
+@click.command()
+@click.argument("source", nargs=-1)
+@click.option("-n", "--count", type=click.IntRange(min=1), help="How many questions (default: 10, or all on a sheet).")
+@click.option("--seed", type=int, help="Seed for the choice of questions and their order.")
+@click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True,
+              help="practice: feedback and the source passage after each answer; exam: only at the end.")
+@click.option("--types", help="Only these question types, comma-separated.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Minutes allowed; the time left is shown.")
+@click.option("--answers", "answers_file", type=click.Path(exists=True, dir_okay=False),
+              help="Answer from this YAML file (question id: answer) instead of the keyboard.")
+@click.option("--resume", is_flag=True, help="Continue the last unfinished attempt where it stopped.")
+@click.option("--db", type=click.Path(dir_okay=False), envvar="QUIZ_DB",
+              help="Attempts database (default: your data directory; or $QUIZ_DB).")
+@fail_on_input_error
+def take(source, count, seed, mode, types, time_limit, answers_file, resume, db):
+    """Take a quiz in the terminal from SOURCE: one or more banks (files or ids such as
+    nbr-03) or a student sheet from `quiz generate`.
+
+    Every answer is saved the moment it is given, so Ctrl-C or a closed terminal loses
+    nothing: `quiz take --resume` continues where you stopped.
+    """
+    from pathlib import Path
+
+    from ..attempts import Store
+    from ..generate import Filters
+    from ..session import Plan, plan_from_banks, plan_from_sheet, run
+    from ..terminal import TerminalUI
+
+    store = Store(db)
+    answers = read_answers(answers_file) if answers_file else None
+    ui = TerminalUI(answers=answers)
+    attempt_id = None
+    if resume:
+        row = store.last_unfinished()
+        if row is None:
+            click.echo("No unfinished attempt to resume.", err=True)
+            raise SystemExit(1)
+        plan, mode, attempt_id = Plan.from_json(row.plan), row.plan.get("mode", row.mode), row.id
+        done = len(store.answered_positions(row.id))
+        click.echo(f"Resuming attempt {row.id} ({plan.title}): {done} of {len(plan.items)} answered.", err=True)
+    else:
+        if not source:
+            raise click.UsageError("give a bank (file or id) or a sheet, or --resume")
+        if seed is None:
+            seed = secrets.randbelow(1_000_000)
+        first = Path(source[0])
+        if len(source) == 1 and first.suffix in (".yaml", ".yml") and first.exists() and _is_sheet(first):
+            plan = plan_from_sheet(first)
+            if count:
+                plan.items = plan.items[:count]
+        else:
+            plan = plan_from_banks(list(source), count or 10, seed, Filters(types=csv_list(types)))
+        plan.time_limit = time_limit
+    try:
+        run(store, plan, mode, ui, attempt_id)
+    except (KeyboardInterrupt, EOFError):
+        click.echo("\nStopped. Your answers so far are saved; continue with `quiz take --resume`"
+                   + (f" --db {db}" if db else "") + ".", err=True)
+        raise SystemExit(130) from None
+    finally:
+        store.close()
+
+
+def _is_sheet(path) -> bool:
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return False
+    return "\nsheet:" in "\n" + head and "\nbank:" not in "\n" + head
