@@ -18,8 +18,8 @@ from string import Template
 
 import nbformat
 
-from .book_pages import (chapter_authors, doc_link, line_label, md_escape, reading_minutes, short_authors,
-                         short_title, source_docname, term_role)
+from .book_pages import (doc_link, line_label, md_escape, reading_minutes, short_authors, source_docname,
+                         term_role)
 from .corpus import Corpus
 from .lesson import _EXCERPT_BLOCK, Excerpt, Lesson, resolve_excerpt
 from .model import Bank
@@ -64,9 +64,7 @@ def excerpt_markdown(ex: Excerpt) -> str:
     paragraphs = [md_escape(p.strip()) for p in ex.text.split("\n") if p.strip()]
     quote = "\n>\n".join(f"> {p}" for p in paragraphs)
     lines = f"line {ex.first_line}" if ex.first_line == ex.last_line else f"lines {ex.first_line}\u2013{ex.last_line}"
-    cite = (f"{md_escape(short_authors(chapter_authors(ch)))}, \u201c{md_escape(ch.title)}\u201d, "
-            f"*{md_escape(short_title(ch.source))}* ({md_escape(ch.label)}), {lines} {{cite:p}}`{ch.source.id}`. "
-            f"{{ref}}`Read in context \u2192 <{line_label(ch.id, ex.first_line)}>`")
+    cite = f"\u2014 {excerpt_citation(ch)}, {lines}. {{ref}}`Read in context \u2192 <{line_label(ch.id, ex.first_line)}>`"
     return "\n".join([
         "````{container} excerpt",
         f":name: {ex.ref.id}",
@@ -78,6 +76,18 @@ def excerpt_markdown(ex: Excerpt) -> str:
         "```",
         "````",
     ])
+
+
+def excerpt_citation(ch) -> str:
+    """'Hoffman, “Securing the Foundation”, in de La Bruyère et al. (2022)' (MyST): the
+    chapter's author and title, then the report as an author-year citation."""
+    src = ch.source
+    report = f"{{cite:t}}`{src.id}`"
+    if ch.authors and ch.authors != src.authors:
+        return f"{md_escape(short_authors(ch.authors))}, \u201c{md_escape(ch.title)}\u201d, in {report}"
+    if ch.title == src.title:
+        return report
+    return f"{report}, {md_escape(ch.label)}, \u201c{md_escape(ch.title)}\u201d"
 
 
 def _split_sections(body: str) -> list[str]:
@@ -187,7 +197,8 @@ from jupyterquiz import display_quiz
 from quiz.bank import load_bank
 from quiz.exporters.jupyterquiz import to_jupyterquiz
 
-display_quiz(to_jupyterquiz(load_bank("../../quizzes/$bank.yaml").questions, seed="book"), shuffle_answers=False)''')
+display_quiz(to_jupyterquiz(load_bank("../../quizzes/$bank.yaml").questions, seed="book", numbered=True),
+             shuffle_answers=False)''')
 
 
 def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus) -> nbformat.NotebookNode:
@@ -206,7 +217,7 @@ def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus) -> nbform
 
     cells = [nbformat.v4.new_markdown_cell(header_markdown(lesson, corpus))]
     cells += [nbformat.v4.new_markdown_cell(s) for s in sections]
-    questions = to_jupyterquiz(bank.questions, seed="book") if bank is not None else []
+    questions = to_jupyterquiz(bank.questions, seed="book", numbered=True) if bank is not None else []
     cells.append(nbformat.v4.new_markdown_cell(quiz_intro_markdown(lesson, bank, len(questions))))
     if bank is not None and questions:
         code = nbformat.v4.new_code_cell(QUIZ_CELL.substitute(bank=bank.id), metadata={"tags": ["remove-input"]})

@@ -398,10 +398,9 @@ def toc(lessons: list[Lesson], corpus: Corpus) -> dict:
     others = [les.id for les in lessons if les.source not in corpus.sources]
     if others:
         parts.append({"caption": "Across the reports", "chapters": [{"file": lesson_docname(i)} for i in others]})
-    parts.append({"caption": "Source texts", "chapters": [
-        {"file": "sources/index", "sections": [{"file": source_docname(c)} for c in corpus.chapters]}]})
-    parts.append({"caption": "Reference", "chapters": [{"file": "glossary"}, {"file": "bibliography"},
-                                                       {"file": "instructor"}]})
+    parts.append({"caption": "Reference", "chapters": [
+        {"file": "sources/index", "sections": [{"file": source_docname(c)} for c in corpus.chapters]},
+        {"file": "glossary"}, {"file": "bibliography"}, {"file": "instructor"}]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 
 

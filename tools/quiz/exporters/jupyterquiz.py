@@ -46,15 +46,22 @@ LAST = "It comes last"
 DEFAULT_WRONG = "Not quite. Read the passage again and try another answer."
 
 
-def to_jupyterquiz(questions: Iterable[Question], seed: str | None = "jupyterquiz") -> list[dict]:
+def to_jupyterquiz(questions: Iterable[Question], seed: str | None = "jupyterquiz",
+                   numbered: bool = False) -> list[dict]:
     """The jupyterquiz question list for `questions`, in order (see the module docstring).
 
     `seed` fixes the order of choices (None keeps the bank's order for single, multiple and
     matching; ordering questions are always shuffled, since their bank order is the answer).
+    `numbered` starts each question's text with its number in `questions` (the parts of a
+    split question share their question's number).
     """
     out: list[dict] = []
-    for q in questions:
-        out += convert(q, seed)
+    for n, q in enumerate(questions, 1):
+        parts = convert(q, seed)
+        if numbered:
+            for part in parts:
+                part["question"] = f'<span class="jq-num">{n}.</span> {part["question"]}'
+        out += parts
     return out
 
 
@@ -118,11 +125,15 @@ def _wrong(q: Question, own: str = "") -> str:
 
 
 def _question_text(q: Question, prompt: str, part: tuple[int, int] | None, ask: str = "") -> str:
-    text = esc(prompt)
-    if part:
-        text += f" <span class=\"jq-part\">(part {part[0]} of {part[1]})</span>"
+    """The question's HTML: the prompt, and for a part of a split question what this part
+    asks and which part it is."""
+    if not part and not ask:
+        return esc(prompt)
+    text = f'<span class="jq-stem">{esc(prompt)}</span>'
     if ask:
-        text += f"<br><strong>{esc(ask)}</strong>"
+        text += f'<br><strong class="jq-ask">{esc(ask)}</strong>'
+    if part:
+        text += f' <span class="jq-part">(part {part[0]} of {part[1]})</span>'
     return text
 
 
