@@ -158,7 +158,7 @@ def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = No
         store.record_answer(attempt_id, pos, q.id, q.bank, q.objective, stored, grade.score)
         schedule_answer(store, q, grade.score)
         outcomes.append(Outcome(item, grade.score, raw))
-        if mode == "practice":
+        if mode in ("practice", "review"):
             ui.feedback(item, grade, raw)
     store.finish_attempt(attempt_id)
     summary = Summary(plan.title, outcomes, len(plan.items), attempt_id, timed_out)
