@@ -282,8 +282,8 @@ def test_review_over_simulated_days(quiz, tmp_path, root, monkeypatch):
     assert "From the source" in result.output
     cards = dict(rows(db, "SELECT question_id, due FROM cards"))
     assert cards["example-lawfare-q05"] > "2026-03-04"  # now right: a longer interval
-    monkeypatch.setenv("QUIZ_NOW", "2026-03-03T10:00:00+00:00")
-    assert "Nothing due" in quiz("review", "--db", db).output
+    monkeypatch.setenv("QUIZ_NOW", "2026-03-02T12:00:00+00:00")
+    assert "Nothing due. Next review: 2026-03-03 09:00" in quiz("review", "--db", db).output  # first right answers: 2 days
     monkeypatch.setenv("QUIZ_NOW", "2026-06-01T10:00:00+00:00")
     result = quiz("review", "--db", db, "--answers", answers_file(tmp_path, fixed), "-n", "3")
     assert "Question 3 of 3" in result.output and "Question 4" not in result.output

@@ -39,7 +39,8 @@ def collect(targets: list[str | Path] | None) -> tuple[list[Path], list[Path], l
             banks += sorted(t.rglob("*.yaml")) + sorted(t.rglob("*.yml"))
             lessons += sorted(p for p in t.rglob("*.md") if p.name != "README.md")
         elif t.suffix in (".md", ".ipynb"):
-            lessons.append(t)
+            if t.name != "README.md":  # the format references beside the lessons and banks
+                lessons.append(t)
         elif t.exists():
             banks.append(t)
         else:
