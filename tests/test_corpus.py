@@ -110,3 +110,11 @@ def test_quotes_match_after_folding_only():
     assert ch.contains("the “splinternet”—that is".replace("“", '"').replace("—", "-").replace("the ", "global "))
     assert not ch.contains("china's approach to data localization")  # case is not folded
     assert not ch.contains("China's approach to data localisation")  # spelling is not folded
+
+
+def test_texts_without_back_matter_end_inside_their_last_chapter():
+    """basc and lawfare end with their argument (no reference list): the last line is in a span."""
+    for sid in ("basc", "lawfare"):
+        source = load_corpus().sources[sid]
+        last = max(len(source.lines) - (source.lines[-1] == ""), 1)
+        assert source.chapters[-1].end == last, sid
