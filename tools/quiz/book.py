@@ -168,6 +168,7 @@ def _toc_docs(contents: dict) -> list[str]:
     return docs
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _WARNING = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE)[:\]]")
 
 
@@ -183,6 +184,7 @@ def run_jupyter_book(book: Path, toc_path: Path, rebuild_all: bool = False, echo
     lines = []
     assert proc.stdout is not None
     for line in proc.stdout:
+        line = _ANSI.sub("", line)
         lines.append(line)
         if echo:
             echo(line.rstrip("\n"))

@@ -27,7 +27,8 @@ terminal (`quiz take`), but every part it marks right is right under the bank's 
 The right choice's feedback is "Correct." followed by the question's explanation, so the
 explanation appears once the student has answered; a wrong choice shows its own feedback
 (or the question's). Texts are escaped for jupyterquiz, which inserts them as HTML and
-reads `$…$` as LaTeX: `<`, `&` and `$` are written as entities.
+reads `$…$` as LaTeX and `[text](url)` as a link: `<`, `&`, `$` and the `]` of `](` are
+written as entities.
 
 Choices are put in a fixed pseudo-random order derived from the question id (`seed`),
 so the bank's order, which authors often start with the right answer, is not shown,
@@ -113,7 +114,7 @@ def convert(q: Question, seed: str | None = "jupyterquiz") -> list[dict]:
 
 def esc(text: str) -> str:
     """Plain text as jupyterquiz-safe HTML: no tags, no `$…$` math, no markdown links."""
-    return html.escape(str(text), quote=False).replace("$", "&#36;").replace("[", "&#91;")
+    return html.escape(str(text), quote=False).replace("$", "&#36;").replace("](", "&#93;(")
 
 
 def _right(q: Question) -> str:
