@@ -287,3 +287,37 @@ def test_review_over_simulated_days(quiz, tmp_path, root, monkeypatch):
     monkeypatch.setenv("QUIZ_NOW", "2026-06-01T10:00:00+00:00")
     result = quiz("review", "--db", db, "--answers", answers_file(tmp_path, fixed), "-n", "3")
     assert "Question 3 of 3" in result.output and "Question 4" not in result.output
+
+
+def test_time_limit_shows_time_left_and_stops_the_quiz(tmp_path, root, monkeypatch):
+    """A UI that takes 40 simulated seconds per answer, under a 1.5-minute limit."""
+    from datetime import datetime, timedelta
+
+    from quiz.attempts import Store
+    from quiz.session import plan_from_banks, run
+
+    clock = [datetime(2026, 5, 1, 12, 0, 0)]
+    monkeypatch.setenv("QUIZ_NOW", clock[0].isoformat())
+    shown: list = []
+
+    class SlowUI:
+        def ask(self, item, k, n, time_left):
+            shown.append(time_left)
+            clock[0] += timedelta(seconds=40)
+            monkeypatch.setenv("QUIZ_NOW", clock[0].isoformat())
+            return item.question.correct_response()
+
+        def feedback(self, *a):
+            pass
+
+        def summary(self, s):
+            shown.append(s)
+
+    plan = plan_from_banks([str(root / BANK)], 8, 1)
+    plan.time_limit = 1.5
+    store = Store(tmp_path / "tl.db")
+    summary = run(store, plan, "exam", SlowUI())
+    assert [t.total_seconds() for t in shown[:3]] == [90, 50, 10]
+    assert summary.timed_out and len(summary.outcomes) == 2 and summary.score == 2
+    assert len(store.answers()) == 2
+    store.close()
