@@ -190,3 +190,13 @@ def test_missing_path_is_exit_2(quiz, tmp_path):
     result = quiz("validate", tmp_path / "nope.yaml")
     assert result.exit_code == 2
     assert "nope.yaml:0: no such file or directory" in result.output
+
+
+def test_documented_examples_validate_and_use_all_eight_types(quiz, root):
+    result = quiz("validate", root / "quizzes/examples", root / "lessons/examples", "--json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and report["errors"] == []
+    assert report["banks"] == 2 and report["lessons"] == 1
+    listed = json.loads(quiz("list", *sorted((root / "quizzes/examples").glob("*.yaml")), "--json").stdout)
+    types = set().union(*(row["types"] for row in listed))
+    assert types == {"single", "multiple", "true_false", "short", "numeric", "cloze", "matching", "ordering"}
