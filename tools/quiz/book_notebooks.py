@@ -79,15 +79,16 @@ def excerpt_markdown(ex: Excerpt) -> str:
 
 
 def excerpt_citation(ch) -> str:
-    """'Hoffman, “Securing the Foundation”, in de La Bruyère et al. (2022)' (MyST): the
-    chapter's author and title, then the report as an author-year citation."""
+    """Who and where, briefly (MyST): 'Hoffman, Chapter 1, in de La Bruyère et al. [2022]',
+    'Cheung [2018], Section 3', 'Roberts et al. [2018]'. The lesson's header has the full
+    reference; the report is an author-year citation linking to the bibliography."""
     src = ch.source
     report = f"{{cite:t}}`{src.id}`"
     if ch.authors and ch.authors != src.authors:
-        return f"{md_escape(short_authors(ch.authors))}, \u201c{md_escape(ch.title)}\u201d, in {report}"
+        return f"{md_escape(short_authors(ch.authors))}, {md_escape(ch.label)}, in {report}"
     if ch.title == src.title:
         return report
-    return f"{report}, {md_escape(ch.label)}, \u201c{md_escape(ch.title)}\u201d"
+    return f"{report}, {md_escape(ch.label)}"
 
 
 def _split_sections(body: str) -> list[str]:
