@@ -216,12 +216,23 @@ def test_glossary_has_each_term_once_with_every_lesson_that_defines_it(course):
     lesson, _ = load_lesson(course / "lessons" / f"{LESSON}.md")
     other = dataclasses.replace(lesson, id="cpc-01", title="Other lesson",
                                 key_terms=[("data localization", "Another definition."), ("Sovereignty", "Rule.")])
+    other = dataclasses.replace(other, key_terms=other.key_terms + [("\u201cSplinternet\u201d", "Quoted.")])
     md = glossary_markdown([lesson, other])
-    assert md.startswith("```{glossary}\n:sorted:")
+    assert md.startswith("```{glossary}\n")
     terms = [line for line in md.split("\n") if line and not line.startswith((" ", "`", ":"))]
     assert len(terms) == len({t.casefold() for t in terms}) == 7
+    assert terms == sorted(terms, key=str.casefold)  # alphabetical
     entry = md.split("Data localization\n", 1)[1].split("\n\n\n")[0]
     assert "</lessons/lawfare-01>" in entry and "Another definition. ({doc}`Other lesson </lessons/cpc-01>`)" in entry
+    assert "Quoted. ({doc}`Other lesson" in md.split("\nSplinternet\n", 1)[1]
+
+
+def test_a_key_term_links_to_the_glossarys_spelling_of_it():
+    from quiz.book_pages import term_role
+
+    assert term_role("Splinternet") == "{term}`Splinternet`"
+    assert term_role("\u201cFlood the zone\u201d", "'Flood the zone'") == "{term}`\u201cFlood the zone\u201d <'Flood the zone'>`"
+    assert term_role("a <b>") == "**a \\<b\\>**"
 
 
 def test_bibliography_has_the_five_reports():
@@ -235,7 +246,8 @@ def test_bibliography_has_the_five_reports():
     assert db.entries["cpc"].type == "incollection"
     assert [str(p) for p in db.entries["nbr"].persons["editor"]][0].endswith("Emily")  # "de La Bruyère, Emily"
     assert db.entries["basc"].fields["number"] == "2018-03"
-    assert db.entries["lawfare"].fields["year"] == "2018" and db.entries["lawfare"].fields["month"] == "dec"
+    assert db.entries["lawfare"].fields["year"] == "2018" and db.entries["lawfare"].fields["month"] == "December"
+    assert "author" in db.entries["carter"].persons and "author" not in db.entries["nbr"].persons
 
 
 def test_readmes_keep_their_examples_inside_the_example_block():

@@ -30,7 +30,7 @@ import yaml
 from . import paths
 from .bank import load_bank
 from .book_notebooks import lesson_notebook, notebook_text
-from .book_pages import (SyllabusRow, bibtex, commands_markdown, glossary_markdown, lesson_order, readme_for_book,
+from .book_pages import (SyllabusRow, bibtex, commands_markdown, glossary_entries, glossary_markdown, lesson_order, readme_for_book,
                          source_chapter_page, sources_index_page, syllabus_markdown, toc, write_if_changed)
 from .corpus import Corpus, load_corpus
 from .errors import InputError, Problem
@@ -125,8 +125,9 @@ def assemble(book: Path | None = None, corpus: Corpus | None = None) -> Assembly
         if write_if_changed(book / rel, content):
             written.append(book / rel)
 
+    spelling = {key: term for key, (term, _) in glossary_entries(lessons).items()}
     for lesson, bank in course:
-        put(f"lessons/{lesson.id}.ipynb", notebook_text(lesson_notebook(lesson, bank, corpus)))
+        put(f"lessons/{lesson.id}.ipynb", notebook_text(lesson_notebook(lesson, bank, corpus, spelling)))
     put("sources/index.md", sources_index_page(corpus, lessons))
     for chapter in corpus.chapters.values():
         put(f"sources/{chapter.id}.md", source_chapter_page(chapter, lessons))

@@ -19,7 +19,7 @@ from string import Template
 import nbformat
 
 from .book_pages import (doc_link, line_label, md_escape, reading_minutes, short_authors, source_docname,
-                         term_role)
+                         glossary_key, term_role)
 from .corpus import Corpus
 from .lesson import _EXCERPT_BLOCK, Excerpt, Lesson, resolve_excerpt
 from .model import Bank
@@ -150,11 +150,14 @@ def header_markdown(lesson: Lesson, corpus: Corpus) -> str:
     return "\n".join(out)
 
 
-def key_terms_markdown(lesson: Lesson) -> str:
+def key_terms_markdown(lesson: Lesson, glossary: dict[str, str] | None = None) -> str:
+    """The lesson's key terms, each linking to its glossary entry (`glossary`: the entries'
+    keys and spellings, see book_pages.glossary_entries)."""
+    glossary = glossary or {}
     out = ["## Key terms", "",
            "Each term links to the course {doc}`glossary </glossary>`.", ""]
     for term, definition in lesson.key_terms:
-        out += [term_role(term), f": {' '.join(definition.split())}", ""]
+        out += [term_role(term, glossary.get(glossary_key(term))), f": {' '.join(definition.split())}", ""]
     return "\n".join(out).rstrip()
 
 
@@ -202,8 +205,10 @@ display_quiz(to_jupyterquiz(load_bank("../../quizzes/$bank.yaml").questions, see
              shuffle_answers=False)''')
 
 
-def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus) -> nbformat.NotebookNode:
-    """The lesson page as a notebook (not executed: the quiz output is written in)."""
+def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus,
+                    glossary: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """The lesson page as a notebook (not executed: the quiz output is written in).
+    `glossary` maps glossary keys to the glossary's spelling of each term."""
     excerpts: dict[str, Excerpt] = {}
     for ref in lesson.excerpts:
         got = resolve_excerpt(ref, corpus)
@@ -212,7 +217,7 @@ def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus) -> nbform
         excerpts[ref.id] = got
     body = _place_excerpts(lesson.body, excerpts)
     sections = _split_sections(body)
-    terms = key_terms_markdown(lesson)
+    terms = key_terms_markdown(lesson, glossary)
     at = next((i for i, s in enumerate(sections) if s.startswith("## Exercises")), len(sections))
     sections.insert(at, terms)
 

@@ -179,23 +179,33 @@ def syllabus_markdown(rows: list[SyllabusRow], corpus: Corpus) -> str:
 
 # -- glossary -----------------------------------------------------------------------------
 
+_QUOTES = re.compile(r"[\"'\u2018\u2019\u201c\u201d]")
+
+
 def glossary_key(term: str) -> str:
-    return fold(term).casefold()
+    """Terms that differ only in case, quotes or spacing are one glossary entry."""
+    return " ".join(_QUOTES.sub("", fold(term)).casefold().split())
 
 
-def glossary_markdown(lessons: list[Lesson]) -> str:
-    """A Sphinx glossary of every lesson's key terms; a term defined by several lessons
-    gets one entry with each definition and its lesson."""
+def glossary_entries(lessons: list[Lesson]) -> dict[str, tuple[str, list[tuple[str, Lesson]]]]:
+    """key -> (the term as first written, in syllabus order; [(definition, lesson), …])."""
     entries: dict[str, tuple[str, list[tuple[str, Lesson]]]] = {}
     for les in lessons:
         for term, definition in les.key_terms:
-            key = glossary_key(term)
-            entries.setdefault(key, (term, []))[1].append((definition, les))
+            entries.setdefault(glossary_key(term), (glossary_term_text(term), []))[1].append((definition, les))
+    return entries
+
+
+def glossary_markdown(lessons: list[Lesson]) -> str:
+    """A Sphinx glossary of every lesson's key terms, alphabetical (ignoring quotes); a
+    term defined by several lessons gets one entry with each definition and its lesson."""
+    entries = glossary_entries(lessons)
     if not entries:
         return "The glossary fills in as lessons are written.\n"
-    out = ["```{glossary}", ":sorted:", ""]
-    for _key, (term, defs) in sorted(entries.items()):
-        out.append(glossary_term_text(term))
+    out = ["```{glossary}", ""]
+    for key in sorted(entries, key=lambda k: (k.lstrip(string.punctuation), k)):
+        term, defs = entries[key]
+        out.append(term)
         for j, (definition, les) in enumerate(defs):
             if j:
                 out.append("")
@@ -210,17 +220,23 @@ def glossary_term_text(term: str) -> str:
     return " ".join(term.split()).replace(" : ", ": ")
 
 
-def term_role(term: str) -> str:
-    """A link to the glossary entry of `term` (a plain emphasis when the role can't carry it)."""
+def term_role(term: str, canonical: str | None = None) -> str:
+    """A link to the glossary entry of `term`, shown as written in the lesson; `canonical`
+    is the entry's own spelling when the glossary merged several (a plain bold term when
+    the role cannot carry the text)."""
     text = glossary_term_text(term)
-    if any(ch in text for ch in "`<>"):
+    canonical = canonical or text
+    if any(ch in text + canonical for ch in "`<>"):
         return f"**{md_escape(text)}**"
-    return f"{{term}}`{text}`"
+    if canonical == text:
+        return f"{{term}}`{text}`"
+    return f"{{term}}`{text} <{canonical}>`"
 
 
 # -- bibliography -------------------------------------------------------------------------
 
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
 
 
 def _bib(value: str) -> str:
@@ -262,8 +278,8 @@ def bibtex(corpus: Corpus) -> str:
                 fields["note"] = _bib(series)
         else:
             kind = "book"
-            same_authors = len({tuple(c.authors) for c in src.chapters}) <= 1
-            if same_authors:
+            # the report's authors wrote its chapters (carter): authors; else (nbr) the editors
+            if any(c.authors == src.authors for c in src.chapters) or len(src.chapters) <= 1:
                 fields["author"] = " and ".join(src.authors)
             else:
                 fields["editor"] = " and ".join(editors)
