@@ -47,4 +47,7 @@ def import_bank(file, fmt, out, chapter, title, force):
     dst.write_text(header + dump_yaml(result.bank), encoding="utf-8")
     n = len(result.bank["questions"])
     skipped = f", {result.skipped} left out (see the warnings)" if result.skipped else ""
+    if "chapter" not in result.bank:
+        click.echo("note: no chapter given and none has the bank's id; pass --chapter (or add `chapter:` and "
+                   "`source:` to the bank) so that passage quotes can be checked", err=True)
     click.echo(f"wrote {out}: {n} questions{skipped}; each needs a passage quote (quiz validate {out})")

@@ -178,8 +178,9 @@ def build_bank(raws: list[Raw], bank_id: str, title: str, chapter: str | None, s
         # objective: the id written by `quiz export`, else one objective per category
         if raw.objective and ID_PATTERN.match(raw.objective):
             objective = raw.objective
-            objectives.setdefault(objective, objective_texts.get(objective)
-                                  or f"TODO: state objective {objective} (imported; or define it in the lesson)")
+            if objective not in objective_texts:  # else the bank's lesson defines it
+                objectives.setdefault(objective, f"TODO: state objective {objective} (imported; or define it "
+                                                 "in the lesson)")
         else:
             name = category_name(raw.category) or title
             if name not in by_category:
@@ -227,7 +228,8 @@ def build_bank(raws: list[Raw], bank_id: str, title: str, chapter: str | None, s
         bank["chapter"] = chapter
     else:
         bank["source"] = "all"
-    bank["objectives"] = objectives
+    if objectives:
+        bank["objectives"] = objectives
     bank["questions"] = questions
     return Imported(bank, warnings, skipped)
 
