@@ -93,9 +93,12 @@ def render(source: ExportSource, course: str = COURSE_DECK, **_options):
     return genanki.Package(decks), warnings
 
 
-def export(source: ExportSource, out_path: str | Path, **options) -> list[ExportWarning]:
+def export(source: ExportSource, out_path: str | Path, timestamp: float | None = None,
+           **options) -> list[ExportWarning]:
+    """Write the .apkg. `timestamp` (default: now) is the notes' modification time: Anki
+    updates an existing note from a package only when the package's note is newer."""
     package, warnings = render(source, **options)
-    package.write_to_file(str(out_path))
+    package.write_to_file(str(out_path), timestamp=timestamp)
     return warnings
 
 
