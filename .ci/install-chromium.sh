@@ -1,9 +1,13 @@
 #!/bin/sh
-# Debian's chromium for the browser tests, installed only when missing.
+# Debian's chromium for the browser tests (and a CJK font, so screenshots of pages with
+# Chinese terms show the characters), installed only when missing.
 set -e
-if [ -x /usr/bin/chromium ]; then exit 0; fi
+NEED=""
+[ -x /usr/bin/chromium ] || NEED="chromium"
+if ! (command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .); then NEED="$NEED fonts-wqy-zenhei"; fi
+[ -n "$NEED" ] || exit 0
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
-echo "Installing Debian's chromium for the browser tests..." >&2
+echo "Installing for the browser tests:$NEED" >&2
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $NEED >/dev/null
