@@ -255,18 +255,22 @@ def test_readmes_keep_their_examples_inside_the_example_block():
 
     from quiz.book_pages import readme_for_book
 
-    text = (REPO / "lessons" / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "lessons" / "README.md").read_text(encoding="utf-8")
 
     def directives(md):
         return [t.info for t in MarkdownIt("commonmark").parse(md) if t.type == "fence" and t.info.startswith("{")]
 
-    assert directives(text)  # as written, MyST would run the example's directives
+    assert directives(readme) == []  # the README's outer fence is long enough
+    # the same README with a too-short outer fence, as GitHub tolerates and MyST does not
+    text = readme.replace("`````markdown", "```markdown").replace("2. Another.\n`````", "2. Another.\n```")
+    assert text != readme and directives(text)  # as written, MyST would run the example's directives
     fixed = readme_for_book(text, "lessons")
     assert directives(fixed) == []
     assert "`lessons/examples/example-lawfare.md`" in fixed
     changed = [(a, b) for a, b in zip(text.split("\n"), fixed.split("\n")) if a != b]
     assert len(fixed.split("\n")) == len(text.split("\n"))
     assert all(re.fullmatch(r"`{3,}\w*", a.strip()) or "](" in a for a, _ in changed), changed
+    assert directives(readme_for_book(readme, "lessons")) == []
 
 
 def test_source_pages_put_a_target_before_every_paragraph():
