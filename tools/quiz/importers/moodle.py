@@ -27,6 +27,8 @@ from .common import (Extracted, Imported, ImportWarning, Raw, as_number, build_b
                      clean_short_answers, html_to_text, number)
 
 ADDED_FORM = "100.0000000"
+# the combined feedback Moodle fills in by default: not the author's words, so not kept
+MOODLE_DEFAULT_FEEDBACK = {"Your answer is correct.", "Your answer is partially correct.", "Your answer is incorrect."}
 
 
 def _parser():
@@ -93,7 +95,9 @@ def _question(el, qtype: str, category: str, shown: str, warnings: list[ImportWa
     where = title or f"{shown}:{el.sourceline}"
     prompt = _rich(el.find("questiontext"))
     general = _rich(el.find("generalfeedback"))
-    incorrect = _rich(el.find("incorrectfeedback")).text or _rich(el.find("partiallycorrectfeedback")).text
+    incorrect = next((t for t in (_rich(el.find("incorrectfeedback")).text,
+                                  _rich(el.find("partiallycorrectfeedback")).text)
+                      if t and t not in MOODLE_DEFAULT_FEEDBACK), "")
     tags, objective, difficulty = [], "", None
     for t in el.iterfind("tags/tag"):
         value = _plain(t).strip()
