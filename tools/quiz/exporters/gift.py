@@ -29,8 +29,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import model
-from .common import (ExportSource, ExportWarning, Item, accepted_forms_marked, cloze_parts, general_feedback_html, h,
-                     lms_order, number_text, numeric_prompt, position_label)
+from .common import (ExportSource, ExportWarning, Item, accepted_forms_marked, cloze_numbered, cloze_parts,
+                     general_feedback_html, h, lms_order, number_text, numeric_prompt, position_label)
 
 FORMAT = "gift"
 SUFFIX = ".gift"
@@ -129,8 +129,6 @@ def question_blocks(item: Item, warnings: list[ExportWarning]) -> list[str]:
         warnings.append(ExportWarning(q.id, f"cloze with {n} blank(s) written as {n} short-answer question(s) "
                                             f"titled '{q.id} (blank k of {n})' (a GIFT question has one blank, "
                                             "and not at the very end)"))
-        from .common import cloze_numbered
-
         shown = esc_html(cloze_numbered(q.prompt))
         blocks = []
         for k, blank in enumerate(q.blanks, 1):

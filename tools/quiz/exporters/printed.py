@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import model
-from .common import ExportSource, Item, citation, cloze_numbered, number_text, numeric_prompt, shown_order
+from .common import ExportSource, Item, citation, cloze_numbered, numeric_prompt, shown_order
 
 LETTERS = model.LETTERS
 
@@ -85,6 +85,3 @@ INSTRUCTIONS = {
     "ordering": "Write the letters in the right order.",
 }
 
-
-def answer_number(value: float) -> str:
-    return number_text(value)

@@ -34,7 +34,7 @@ from lxml import etree
 
 from .. import model
 from .common import (ExportSource, ExportWarning, Item, accepted_forms, cloze_parts, general_feedback_html, h,
-                     lms_order, number_text, numeric_prompt, position_label, short_hash)
+                     lms_order, numeric_prompt, position_label, short_hash)
 
 FORMAT = "qti"
 SUFFIX = ".zip"

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import model
 from ..exporters.common import dedupe_folded, positions_to_order
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -392,10 +391,3 @@ def number(text: str) -> float | None:
 def as_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
-
-def bank_id_for(out_path: Path) -> str:
-    return out_path.stem
-
-
-def check_type(d: dict) -> bool:
-    return d.get("type") in model.TYPES
