@@ -178,3 +178,13 @@ def test_help_lists_the_formats(quiz):
     assert result.exit_code == 0
     for fmt in registry.FORMATS:
         assert fmt in result.output
+
+
+def test_missing_directories_are_made_and_unwritable_paths_reported(quiz, tmp_path):
+    out = tmp_path / "new" / "dir" / "x.gift"
+    assert quiz("export", LAWFARE, "--format", "gift", "-o", out).exit_code == 0
+    assert out.is_file()
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = quiz("export", LAWFARE, "--format", "gift", "-o", blocker / "x.gift")
+    assert result.exit_code == 2 and "cannot write" in result.stderr and "Traceback" not in result.output

@@ -295,3 +295,16 @@ def test_an_existing_bank_is_not_overwritten_without_force(quiz, tmp_path):
 def test_an_unknown_chapter_is_refused(quiz, tmp_path):
     result = quiz("import", FIXTURES / "instructor.gift", "-o", tmp_path / "x.yaml", "--chapter", "nope-9")
     assert result.exit_code == 2 and "no chapter 'nope-9'" in result.stderr
+
+
+def test_a_choice_question_without_a_right_choice_is_left_out_with_a_warning(quiz, write, tmp_path):
+    path = write("none.xml", """<quiz><question type="multichoice"><name><text>q1</text></name>
+        <questiontext format="html"><text>Which?</text></questiontext><single>true</single>
+        <answer fraction="0"><text>a</text></answer><answer fraction="0"><text>b</text></answer></question>
+        <question type="truefalse"><name><text>q2</text></name><questiontext format="html"><text>Yes?</text></questiontext>
+        <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question></quiz>""")
+    result = quiz("import", path, "-o", tmp_path / "out.yaml")
+    assert result.exit_code == 0
+    assert "warning: q1: left out: a single-choice question has exactly one correct choice" in result.stderr
+    assert [q["id"] for q in yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8"))["questions"]] == ["q2"]
+    assert "1 left out" in result.stdout

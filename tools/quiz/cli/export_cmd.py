@@ -54,7 +54,15 @@ def export(source, fmt, out, title, ordering_as, deck):
         text, warnings = registry.to_text(fmt, src, **options)
         sys.stdout.write(text)
     else:
-        warnings = registry.export(fmt, src, out, **options)
+        from pathlib import Path
+
+        from ..errors import InputError
+
+        try:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            warnings = registry.export(fmt, src, out, **options)
+        except OSError as exc:
+            raise InputError(out, 0, f"cannot write: {exc.strerror or exc}") from None
     for w in warnings:
         click.echo(str(w), err=True)
     banks = f"{len(src.groups)} bank(s)" if src.kind == "banks" else f"sheet {src.id}"

@@ -213,7 +213,7 @@ def build_bank(raws: list[Raw], bank_id: str, title: str, chapter: str | None, s
             question_from_dict({**out, "passage": {**passage, "chapter": chapter or "imported"}},
                                bank_id, raw.where, raw.line)
         except Exception as exc:  # noqa: BLE001 - InputError or a schema message
-            msg = getattr(getattr(exc, "problem", None), "message", str(exc))
+            msg = re.sub(r"^question \S+: ", "", getattr(getattr(exc, "problem", None), "message", str(exc)))
             warnings.append(ImportWarning(raw.where, f"left out: {msg}"))
             skipped += 1
             continue
@@ -333,7 +333,10 @@ def choice_list(choices: list[tuple[str, float, str]], single_hint: bool | None,
     full = [c for c in choices if c[1] >= 0.999]
     partial = [c for c in choices if 0 < c[1] < 0.999]
     single = single_hint if single_hint is not None else len(correct) <= 1
-    if single:
+    if single and not correct:
+        correct_texts: set[str] = set()  # no right choice: the bank's rules leave the question out, with a warning
+        kind = "single"
+    elif single:
         if len(full) != 1 or partial:
             keep = full[0] if full else max(choices, key=lambda c: c[1])
             if len(full) > 1 or partial:
