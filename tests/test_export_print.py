@@ -136,3 +136,13 @@ def test_jupyterquiz_is_the_books_json_with_warnings_for_split_types():
 def test_printable_exports_never_warn(fmt):
     _, warnings = registry.render(fmt, examples())
     assert warnings == []
+
+
+def test_matching_is_never_printed_with_its_pairs_side_by_side():
+    src = examples()
+    doc = page(html_export.render(src)[0])
+    for q, shown in zip(src.questions, doc.xpath("//section[@class='quiz']//div[@class='q']")):
+        if isinstance(q, model.Matching):
+            rows = shown.xpath(".//table//tr")[1:]
+            printed = [(r.xpath("td")[0].text_content(), r.xpath("td")[2].text_content()[3:]) for r in rows]
+            assert printed != list(q.pairs)

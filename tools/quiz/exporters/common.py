@@ -98,12 +98,16 @@ def shown_order(item: Item) -> list[int]:
     """The order to show a question's choices / right-hand items / items in: the sheet's
     order when exporting a sheet, else a fixed shuffle derived from the question id (so the
     bank's order, which often starts with the right answer, is not what students see, and
-    every export of the same bank is identical). Ordering questions are never shown solved."""
+    every export of the same bank is identical). Ordering and matching questions are never
+    shown solved."""
     if item.order:
         return list(item.order)
     from ..generate import shuffled_order
 
-    return shuffled_order(item.question, random.Random(f"export:{item.question.id}"))
+    order = shuffled_order(item.question, random.Random(f"export:{item.question.id}"))
+    if isinstance(item.question, model.Matching) and len(order) > 1 and order == sorted(order):
+        order = order[1:] + order[:1]  # printed beside the left items, the bank order would give the pairs away
+    return order
 
 
 def lms_order(item: Item) -> list[int]:
