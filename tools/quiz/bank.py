@@ -5,6 +5,7 @@ export, the book), `check_bank` for the validator, which also wants what is wron
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,6 +178,9 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
         extra = dict(answers=answers)
     elif t == "numeric":
         extra = dict(answer=float(q["answer"]), tolerance=float(q.get("tolerance", 0)), unit=q.get("unit", ""))
+        for name in ("answer", "tolerance"):
+            if not math.isfinite(extra[name]):
+                add((name,), f"the {name} must be a finite number, not {q[name]!r}")
     elif t == "cloze":
         blanks = cloze_blanks(q["prompt"])
         if not blanks:

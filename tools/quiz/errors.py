@@ -18,7 +18,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        # one problem, one line: a line break inside quoted input (a choice text, a key) is shown as \n
+        message = self.message.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+        return f"{self.file}:{self.line}: {message}"
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "message": self.message}

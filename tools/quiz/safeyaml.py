@@ -105,8 +105,12 @@ def load_yaml(path: str | Path, text: str | None = None, line_offset: int = 0) -
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         raise InputError(shown, line, f"not valid YAML: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        line = text[: exc.position].count("\n") + 1 + line_offset if isinstance(exc.position, int) else 1 + line_offset
+        raise InputError(shown, line, f"not valid YAML: character #x{exc.character:04x}: "
+                         f"{exc.reason}" if isinstance(exc.character, int) else f"not valid YAML: {exc.reason}") from None
     except yaml.YAMLError as exc:
-        raise InputError(shown, 1 + line_offset, f"not valid YAML: {exc}") from None
+        raise InputError(shown, 1 + line_offset, "not valid YAML: " + " ".join(str(exc).split())) from None
     finally:
         if gc_was_enabled:
             gc.enable()
