@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 
 from .common import ExportSource, ExportWarning
+from .markdown import SEP
 from .printed import INSTRUCTIONS, Printed, printed
 
 FORMAT = "html"
@@ -54,7 +55,7 @@ def _question(p: Printed) -> str:
 
 
 def _key(p: Printed) -> str:
-    spelled = f" \u2014 {e('; '.join(p.answer_texts))}" if p.answer_texts else ""
+    spelled = f" \u2014 {e(SEP.join(p.answer_texts))}" if p.answer_texts else ""
     cite = f"<cite>{e(p.citation)}</cite>" if p.citation else ""
     return (f"<div class='q'><p><strong>{p.number}.</strong> <span class='a'>{e(p.answer)}</span>{spelled} "
             f"<code>{e(p.id)}</code></p><p>{e(p.explanation)}</p><blockquote>{e(p.quote)}</blockquote>{cite}</div>")

@@ -19,6 +19,7 @@ SUFFIX = ".md"
 BINARY = False
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~$#{}!])")
+SEP = " \u00b7 "  # between the spelled-out answers of a key entry
 PAGE_BREAK = '<div style="page-break-before: always"></div>'
 
 
@@ -55,7 +56,7 @@ def _question(p: Printed) -> list[str]:
 
 
 def _key(p: Printed) -> list[str]:
-    lines = [f"**{p.number}.** {md(p.answer)}" + (f" \u2014 {md('; '.join(p.answer_texts))}" if p.answer_texts else "")
+    lines = [f"**{p.number}.** {md(p.answer)}" + (f" \u2014 {md(SEP.join(p.answer_texts))}" if p.answer_texts else "")
              + f" `{p.id}`", "", md(p.explanation), ""]
     lines.append("> " + md(p.quote))
     if p.citation:
