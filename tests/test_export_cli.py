@@ -48,15 +48,8 @@ def test_warnings_name_each_question_a_format_cannot_express(quiz, tmp_path):
 
 
 def test_bank_ids_resolve_to_quizzes(quiz, tmp_path):
-    banks = sorted((ROOT / "quizzes").glob("*.yaml"))
-    loadable = []
-    for p in banks:
-        try:
-            load_bank(p)
-            loadable.append(p)
-        except Exception:  # a bank being written
-            continue
-    assert loadable, "no course bank loads"
+    loadable = sorted((ROOT / "quizzes").glob("*.yaml"))
+    assert loadable, "no course bank"
     bank_id = loadable[0].stem
     result = quiz("export", bank_id, "--format", "markdown", "-o", tmp_path / "x.md")
     assert result.exit_code == 0, result.output

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from . import model
 from .grading import StudentResult
-from .sheets import Key
 
 NEAR_ZERO = 0.1  # discrimination below this is flagged
 

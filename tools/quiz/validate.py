@@ -7,7 +7,7 @@ from pathlib import Path
 from . import paths
 from .bank import check_bank
 from .corpus import Corpus, load_corpus
-from .errors import InputError, Problem, display_path
+from .errors import InputError, Problem
 from .lesson import check_lesson, load_lesson
 
 
