@@ -64,13 +64,18 @@ def run_import(quiz, source: Path, out: Path, *extra) -> dict:
     return yaml.safe_load(out.read_text(encoding="utf-8"))
 
 
+PLACEHOLDER = re.compile(r"^.+\.yaml:\d+: \S+: '[\w.]+' is still a placeholder \(TODO:")
+
+
 def validate_only_needs_passage(quiz, path: Path, n: int) -> None:
+    """The validator lists every imported question as needing a quote, and every `TODO:`
+    placeholder the import wrote where the source had nothing; nothing else."""
     result = quiz("validate", path)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert len(lines) == n
+    assert sum(1 for line in lines if NEEDS_PASSAGE.match(line)) == n
     for line in lines:
-        assert NEEDS_PASSAGE.match(line), line
+        assert NEEDS_PASSAGE.match(line) or PLACEHOLDER.match(line), line
 
 
 @pytest.mark.parametrize("path", course_banks(), ids=lambda p: p.stem)

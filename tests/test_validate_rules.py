@@ -200,3 +200,10 @@ def test_documented_examples_validate_and_use_all_eight_types(quiz, root):
     listed = json.loads(quiz("list", *sorted((root / "quizzes/examples").glob("*.yaml")), "--json").stdout)
     types = set().union(*(row["types"] for row in listed))
     assert types == {"single", "multiple", "true_false", "short", "numeric", "cloze", "matching", "ordering"}
+
+
+def test_import_placeholders_are_reported(quiz, write):
+    text = bank("r", SINGLE).replace("explanation: Because the essay says so.", "explanation: \"TODO: explain why\"")
+    result = quiz("validate", write("quizzes/r.yaml", text))
+    assert result.exit_code == 1
+    assert "r.yaml:14: r-q1: 'explanation' is still a placeholder (TODO: explain why…); write it" in result.output

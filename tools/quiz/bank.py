@@ -100,6 +100,10 @@ def check_bank(path: str | Path, corpus: Corpus | None = None, check_quotes: boo
         passage = q.get("passage")
         quote = passage.get("quote") if isinstance(passage, dict) else None
         chapter = (passage.get("chapter") or bank.chapter) if isinstance(passage, dict) else None
+        for where, text in _placeholders(q):
+            if not (where == ("passage", "quote") and q.get("needs_passage")):
+                problems.append(Problem(f, line(("questions", i) + where),
+                                        f"{qid}: '{'.'.join(map(str, where))}' is still a placeholder ({text[:40]}…); write it"))
         if q.get("needs_passage"):
             problems.append(Problem(f, qline, f"question {qid} needs a passage quote from its chapter "
                                     "(imported; then remove 'needs_passage')"))
@@ -114,6 +118,19 @@ def check_bank(path: str | Path, corpus: Corpus | None = None, check_quotes: boo
             bank.questions.append(question)
             result.quote_lines[question.id] = line(("questions", i, "passage", "quote"))
     return result
+
+
+def _placeholders(value, where: tuple = ()):
+    """Texts still reading `TODO:` (left by `quiz import` where the source had nothing)."""
+    if isinstance(value, str):
+        if value.lstrip().startswith("TODO:"):
+            yield where, value.strip()
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _placeholders(v, where + (k,))
+    elif isinstance(value, list):
+        for j, v in enumerate(value):
+            yield from _placeholders(v, where + (j,))
 
 
 def quote_problem(passage: Passage, corpus: Corpus) -> str | None:
