@@ -125,7 +125,7 @@ def _pick(value: Any, options: list[str], what: str = "choice") -> int:
     text = _as_text(value).strip()
     if len(text) == 1 and text.upper() in LETTERS[: len(options)]:
         return LETTERS.index(text.upper())
-    if text.isdigit() and 1 <= int(text) <= len(options):
+    if text.isdecimal() and 1 <= int(text) <= len(options):  # not isdigit: "²" is a digit int() refuses
         return int(text) - 1
     folded = [fold_answer(o) for o in options]
     if fold_answer(text) in folded:
