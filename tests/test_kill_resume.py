@@ -163,3 +163,56 @@ def test_sigkill_at_random_points_then_resume(tmp_path, questions, answers):
     print("outcomes:", outcomes)
     partial = [n for what, n in outcomes if what == "killed" and 0 < n < COUNT]
     assert len(partial) >= 3, f"too few kills landed mid-quiz: {outcomes}"
+
+
+# -- damaged and unusable databases: a clear message and a way forward -----------------
+
+def _good_db(tmp_path: Path, answers: Path) -> Path:
+    db = tmp_path / "good.db"
+    proc = subprocess.run([QUIZ, "take", BANKS[0], "-n", "3", "--seed", "1", "--answers", str(answers)],
+                          env=env_for(db), capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return db
+
+
+def _damage(kind: str, tmp_path: Path, good: Path) -> Path:
+    data = good.read_bytes()
+    if kind == "truncated":
+        (tmp_path / "t.db").write_bytes(data[: len(data) // 3])
+        return tmp_path / "t.db"
+    if kind == "header overwritten":
+        (tmp_path / "h.db").write_bytes(data[:16] + b"\xff" * 84 + data[100:])
+        return tmp_path / "h.db"
+    if kind == "a text file":
+        (tmp_path / "x.db").write_text("not a database\n" * 200)
+        return tmp_path / "x.db"
+    if kind == "pages scrambled":
+        scrambled = bytearray(data)
+        rng = random.Random(5)
+        for _ in range(400):
+            scrambled[rng.randrange(100, len(scrambled))] = rng.randrange(256)
+        (tmp_path / "s.db").write_bytes(bytes(scrambled))
+        return tmp_path / "s.db"
+    if kind == "parent is a file":
+        return good / "attempts.db"
+    if kind == "cannot be opened":
+        return Path("/proc/quiz-attempts.db")
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["truncated", "header overwritten", "a text file", "pages scrambled",
+                                  "parent is a file", "cannot be opened"])
+def test_damaged_or_unusable_database_gets_a_message_and_a_way_forward(kind, tmp_path, answers):
+    db = _damage(kind, tmp_path, _good_db(tmp_path, answers))
+    for args in (["take", BANKS[0], "-n", "3", "--answers", str(answers), "--db", str(db)], ["stats", "--db", str(db)],
+                 ["review", "--db", str(db)]):
+        proc = subprocess.run([QUIZ, *args], env=env_for(tmp_path / "unused.db"), capture_output=True, text=True,
+                              timeout=120)
+        out = proc.stdout + proc.stderr
+        assert "Traceback" not in out, out[-3000:]
+        if kind == "pages scrambled" and proc.returncode == 0:
+            continue  # the damage missed every page this command reads: nothing to report
+        assert proc.returncode == 2, out[-3000:]
+        errors = [li for li in proc.stderr.splitlines() if li.startswith("error: ")]
+        assert len(errors) == 1 and errors[0].startswith(f"error: {db}:0: "), proc.stderr
+        assert "--db" in errors[0] or f"mv {db} {db}.bad" in errors[0], errors[0]

@@ -95,7 +95,12 @@ class Store:
 
     def __init__(self, path: str | Path | None = None, timeout: float = 10.0):
         self.path = Path(path) if path else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a parent that is a file, a directory one may not write to…
+            why = next((f"{p} is a file" for p in self.path.parents if p.is_file()), exc.strerror or str(exc))
+            raise InputError(self.path, 0, f"cannot create the directory of the attempts database ({why}); "
+                             "pass --db PATH in a directory you can write to") from None
         try:
             self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -110,6 +115,9 @@ class Store:
         if "locked" in text or "busy" in text:
             return ("the attempts database is locked by another program; close the other quiz session "
                     "and try again, or use another file with --db")
+        if "unable to open" in text or "readonly" in text or "read-only" in text:
+            return (f"the attempts database cannot be opened for writing ({text}); check that the file and its "
+                    "directory are writable, or pass --db PATH")
         return (f"the attempts database cannot be used ({text}); it may be damaged. Move it aside "
                 f"(`mv {self.path} {self.path}.bad`) and a new one is created, or pass --db PATH")
 
@@ -129,7 +137,8 @@ class Store:
                     self.db.execute(f"PRAGMA user_version = {target}")
                 self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                if self.db.in_transaction:  # SQLite may have rolled back already (I/O errors)
+                    self.db.execute("ROLLBACK")
                 raise
 
     def _run(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
