@@ -171,7 +171,10 @@ def _shown_answer(q: model.Question, order: list[int]):
 
 
 def dump_yaml(data) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    """YAML as `yaml.safe_dump` writes it, with libyaml's emitter when there is one (about ten
+    times faster: 1,000 variants write 2,000 YAML files)."""
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+                     allow_unicode=True, width=100, default_flow_style=False)
 
 
 def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
