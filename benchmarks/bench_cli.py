@@ -174,7 +174,8 @@ def class_responses(key_path: Path, students: int, out: Path, seed: int = 1) -> 
                 if not right:
                     if isinstance(q, (model.ChoiceQuestion, model.Matching, model.Ordering)):
                         n = len(it.order)
-                        answer = [model.LETTERS[rng.randrange(n)] for _ in range(len(answer))] \
+                        answer = rng.sample(answer, len(answer)) if isinstance(q, model.Ordering) else \
+                            [model.LETTERS[rng.randrange(n)] for _ in range(len(answer))] \
                             if isinstance(answer, list) else model.LETTERS[rng.randrange(n)]
                     elif isinstance(q, model.TrueFalse):
                         answer = not q.answer

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from . import model
-from .grading import StudentResult
+from .grading import StudentResult, response_key
 
 NEAR_ZERO = 0.1  # discrimination below this is flagged
 
@@ -125,14 +125,23 @@ def _distractors(keyitem, students: list[StudentResult]) -> list[dict]:
         return []
     counts = [0] * len(q.choices)
     blank = 0
+    key_items: dict[int, object] = {}  # per key (variant): its item for this question
+    seen: dict[tuple, set] = {}  # (item, response) -> the choices it picks
     for s in students:
         raw = next((i.response for i in s.items if i.id == q.id), None)
-        item = s.key.item(q.id)
-        try:
-            translated = item.to_bank_order(raw)
-            picked = {q.parse(translated)} if isinstance(q, model.Single) else set(q.parse(translated))
-        except (model.MalformedResponse, TypeError):
-            picked = set()
+        item = key_items.get(id(s.key))
+        if item is None:
+            item = key_items[id(s.key)] = s.key.item(q.id)
+        k = response_key(raw)
+        picked = seen.get((id(item), k)) if k is not None else None
+        if picked is None:
+            try:
+                translated = item.to_bank_order(raw)
+                picked = {q.parse(translated)} if isinstance(q, model.Single) else set(q.parse(translated))
+            except (model.MalformedResponse, TypeError):
+                picked = set()
+            if k is not None:
+                seen[(id(item), k)] = picked
         if raw in (None, "", []) or not picked:
             blank += 1
         for i in picked:

@@ -123,6 +123,8 @@ def _pick(value: Any, options: list[str], what: str = "choice") -> int:
             return value - 1
         raise MalformedResponse(f"there is no {what} {value}")
     text = _as_text(value).strip()
+    if len(text) > 1 and not text.isdecimal() and text in options:  # exact text (what sheets translate letters to): no folding
+        return options.index(text)
     if len(text) == 1 and text.upper() in LETTERS[: len(options)]:
         return LETTERS.index(text.upper())
     if text.isdecimal() and 1 <= int(text) <= len(options):  # not isdigit: "²" is a digit int() refuses

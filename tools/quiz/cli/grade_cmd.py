@@ -55,20 +55,33 @@ def grade(key, responses, as_json, csv_out, report_out):
         raise SystemExit(1)
 
 
+PLAIN_ABOVE = 500  # students; more are listed as plain aligned lines
+
+
 def _print(results, analysis) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    t = Table(title="Students")
-    for col in ("student", "variant", "score", "%"):
-        t.add_column(col, justify="left" if col == "student" else "right")
-    for r in results:
-        if r.refused:
-            t.add_row(r.student, "-", "refused", "-")
-        else:
-            t.add_row(r.student, str(r.key.variant), f"{r.score:g} / {r.max:g}", f"{r.percent:.1f}")
-    console.print(t)
+    if len(results) > PLAIN_ABOVE:  # a drawn table of thousands of rows takes seconds to lay out
+        width = max(len("student"), *(len(r.student) for r in results))
+        lines = [f"Students ({len(results)})", f"{'student':<{width}}  variant         score      %"]
+        for r in results:
+            if r.refused:
+                lines.append(f"{r.student:<{width}}  {'-':>7}  {'refused':>12}  {'-':>5}")
+            else:
+                lines.append(f"{r.student:<{width}}  {r.key.variant:>7}  {f'{r.score:g} / {r.max:g}':>12}  {r.percent:5.1f}")
+        click.echo("\n".join(lines))
+    else:
+        t = Table(title="Students")
+        for col in ("student", "variant", "score", "%"):
+            t.add_column(col, justify="left" if col == "student" else "right")
+        for r in results:
+            if r.refused:
+                t.add_row(r.student, "-", "refused", "-")
+            else:
+                t.add_row(r.student, str(r.key.variant), f"{r.score:g} / {r.max:g}", f"{r.percent:.1f}")
+        console.print(t)
     a = analysis
     fmt = lambda x: "–" if x is None else f"{x:.2f}"  # noqa: E731
     items = Table(title=f"Item analysis: {a.students} students, mean {a.mean_percent:.1f}%, "
