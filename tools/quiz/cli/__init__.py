@@ -69,10 +69,12 @@ def cli():
 
 def main() -> None:
     """Console entry point: problems in input end with a message and status 2, not a traceback."""
-    from ..errors import InputError
-
     try:
         cli.main(prog_name="quiz", standalone_mode=True)
-    except InputError as exc:  # pragma: no cover - commands normally catch these themselves
+    except Exception as exc:  # pragma: no cover - commands normally catch these themselves
+        from ..errors import InputError  # imported only when needed: `quiz --help` stays fast
+
+        if not isinstance(exc, InputError):
+            raise
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

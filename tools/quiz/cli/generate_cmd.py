@@ -1,8 +1,6 @@
 """`quiz generate`."""
 from __future__ import annotations
 
-import secrets
-
 import click
 
 from ._common import csv_list, fail_on_input_error
@@ -42,6 +40,7 @@ def generate(banks, count, seed, variants, types, difficulty, objectives, tags, 
     except ValueError:
         raise click.BadParameter("give difficulties as numbers, e.g. 1,2", param_hint="--difficulty") from None
     if seed is None:
+        import secrets  # here, not at the top: `quiz --help` stays as fast as Click
         seed = secrets.randbelow(1_000_000)
         click.echo(f"seed {seed} (pass --seed {seed} to generate the same quiz again)", err=True)
     filters = Filters(type_list, levels, csv_list(objectives), csv_list(tags))

@@ -1,8 +1,6 @@
 """`quiz take`."""
 from __future__ import annotations
 
-import secrets
-
 import click
 
 from ._common import csv_list, fail_on_input_error
@@ -68,6 +66,7 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
         if not source:
             raise click.UsageError("give a bank (file or id) or a sheet, or --resume")
         if seed is None:
+            import secrets  # here, not at the top: `quiz --help` stays as fast as Click
             seed = secrets.randbelow(1_000_000)
         first = Path(source[0])
         if len(source) == 1 and first.suffix in (".yaml", ".yml") and first.exists() and _is_sheet(first):
