@@ -297,3 +297,35 @@ def test_item_analysis_figures_stay_in_their_ranges(students):
     if analysis.kr20 is not None and analysis.alpha is not None:
         assert analysis.kr20 == pytest.approx(analysis.alpha)  # for 0/1 items they are the same formula
     assert analysis == analyse(results)  # deterministic
+
+
+# -- answer keys written by `quiz generate` --------------------------------------------
+
+TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60) | st.sampled_from(
+    ["- item", "a: b", "  leading", "trailing  ", "line\n\n  \nbreaks\n", "   ", "#x", "'q'", '"q"', "|", "> x",
+     "yes", "1.5", "~", "", "\t", "x" * 150])
+
+
+@st.composite
+def key_data(draw):
+    questions = []
+    for n in range(1, draw(st.integers(1, 4)) + 1):
+        question = {"id": f"q{n}", "type": "short", "prompt": draw(TEXTS), "answers": draw(st.lists(TEXTS, max_size=3)),
+                    "explanation": draw(TEXTS), "passage": {"quote": draw(TEXTS), "chapter": "c"}}
+        answer = draw(st.one_of(TEXTS, st.lists(TEXTS, max_size=3), st.booleans(), st.integers(),
+                                st.dictionaries(TEXTS, TEXTS, max_size=2)))
+        questions.append({"number": n, "bank": "b", "order": draw(st.lists(st.integers(0, 7), max_size=4)),
+                          "answer": answer, "question": question})
+    return {"key": "k", "title": draw(TEXTS), "questions": questions}
+
+
+@PROPS
+@given(key_data())
+def test_key_yaml_reads_back_as_the_key(key):
+    """Keys are written with each question's YAML made once and indented into place."""
+    from quiz.generate import dump_yaml, key_yaml
+
+    fragments: dict = {}
+    text = key_yaml(key, fragments)
+    assert yaml.safe_load(text) == yaml.safe_load(dump_yaml(key))
+    assert key_yaml(key, fragments) == text  # the remembered fragments give the same text

@@ -177,18 +177,44 @@ def dump_yaml(data) -> str:
                      allow_unicode=True, width=100, default_flow_style=False)
 
 
+def key_yaml(key: dict, fragments: dict[str, str] | None = None) -> str:
+    """A key as YAML. Its `questions` come last and each ends with the full `question`, which
+    is the same in every variant: that part is written once per question (`fragments`, by
+    id) and indented into place, instead of once per question per variant."""
+    fragments = {} if fragments is None else fragments
+    head = dump_yaml({k: v for k, v in key.items() if k != "questions"})
+    items = dump_yaml([{k: v for k, v in item.items() if k != "question"} for item in key["questions"]])
+    lines = items.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("- ")]  # each item's first line
+    chunks = ["".join(lines[a:b]) for a, b in zip(starts, starts[1:] + [len(lines)])]
+    assert len(chunks) == len(key["questions"])
+    parts = [head, "questions:\n"]
+    for item, chunk in zip(key["questions"], chunks):
+        question = item["question"]
+        parts.append(chunk)
+        fragment = fragments.get(question["id"])
+        if fragment is None:
+            body = dump_yaml(question)
+            fragment = fragments[question["id"]] = "  question:\n" + "".join(
+                "    " + line if line != "\n" else line for line in body.splitlines(keepends=True))
+        parts.append(fragment)
+    return "".join(parts)
+
+
 def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
     """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown)."""
     from .printable import key_markdown, sheet_html, sheet_markdown
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    fragments: dict[str, str] = {}
     for v in variants:
         files = {
             f"sheet-v{v.number}.yaml": "# A quiz sheet: fill in each answer, then hand it in.\n" + dump_yaml(v.sheet),
             f"sheet-v{v.number}.md": sheet_markdown(v.sheet),
             f"sheet-v{v.number}.html": sheet_html(v.sheet),
-            f"key-v{v.number}.yaml": "# ANSWER KEY: keep it away from students. Grade with `quiz grade`.\n" + dump_yaml(v.key),
+            f"key-v{v.number}.yaml": "# ANSWER KEY: keep it away from students. Grade with `quiz grade`.\n"
+                                     + key_yaml(v.key, fragments),
             f"key-v{v.number}.md": key_markdown(v.key),
         }
         for name, text in files.items():
