@@ -329,3 +329,26 @@ def test_key_yaml_reads_back_as_the_key(key):
     text = key_yaml(key, fragments)
     assert yaml.safe_load(text) == yaml.safe_load(dump_yaml(key))
     assert key_yaml(key, fragments) == text  # the remembered fragments give the same text
+
+
+# -- the command list of `quiz --help` ----------------------------------------------------
+
+@pytest.mark.parametrize("width", [30, 45, 60, 78, 100, 140, 200])
+def test_help_summaries_agree_with_the_commands(width):
+    """`quiz --help` lists commands from a table (so it need not import them): at any
+    terminal width it must print what each command's own help would."""
+    import click
+    from click.testing import CliRunner
+
+    from quiz.cli import SUMMARIES, cli
+
+    ctx = click.Context(cli)
+    names = cli.list_commands(ctx)
+    assert set(names) <= set(SUMMARIES), set(names) - set(SUMMARIES)
+    for name in names:
+        cmd = cli.get_command(ctx, name)
+        assert not cmd.hidden and not cmd.short_help and not cmd.deprecated, name
+        stand_in = click.Command(name, help=SUMMARIES[name])
+        assert stand_in.get_short_help_str(limit=width) == cmd.get_short_help_str(limit=width), name
+    with_table = CliRunner().invoke(cli, ["--help"], terminal_width=width).output
+    assert all(name in with_table for name in names)

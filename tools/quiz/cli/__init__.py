@@ -25,6 +25,29 @@ COMMANDS = {
     "book": "book_cmd:book",
 }
 
+# The first paragraph of each command's help, so `quiz --help` can list the commands without
+# importing their modules (together a fifth of its start-up). A command missing here is
+# imported for its help as before; tests/test_properties.py checks this table against the
+# commands' own help texts.
+SUMMARIES = {
+    "validate": "Check banks and lessons: schema, answers, objectives, unique ids, and that every quote is found "
+                "verbatim in its chapter.",
+    "list": "List banks with their source, chapter, question count and counts by type.",
+    "passages": "Find passages of the source texts to quote, and read whole chapters.",
+    "generate": "Draw a quiz from BANKS (files or bank ids such as nbr-03) and write, per variant, a student sheet "
+                "(YAML, Markdown, HTML) with no answers and an answer key.",
+    "take": "Take a quiz in the terminal from SOURCE: one or more banks (files or ids such as nbr-03) or a student "
+            "sheet from `quiz generate`.",
+    "grade": "Grade RESPONSES (filled-in sheets, or a CSV with a row per student) against KEY (a key file, or the "
+             "directory `quiz generate` wrote, for several variants).",
+    "stats": "Your progress: attempts over time, score and mastery per lesson, weakest objectives first.",
+    "review": "Spaced review (FSRS) of every question you have answered: the ones due come back, most overdue first; "
+              "each answer reschedules its card and shows the source passage.",
+    "export": "Export SOURCE to an LMS, study or print format.",
+    "import": "Convert an existing GIFT or Moodle XML question bank FILE into the YAML bank format.",
+    "book": "Build the online book: every lesson a page, with its interactive self-check quiz.",
+}
+
 
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use (Click docs, 'Lazily loading')."""
@@ -49,6 +72,10 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx, formatter):
         rows = []
         for name in self.list_commands(ctx):
+            if name in SUMMARIES:  # shortened as Click shortens the command's help, without importing it
+                stand_in = click.Command(name, help=SUMMARIES[name])
+                rows.append((name, stand_in.get_short_help_str(limit=formatter.width - 20)))
+                continue
             cmd = self.get_command(ctx, name)
             if cmd is not None and not cmd.hidden:
                 rows.append((name, cmd.get_short_help_str(limit=formatter.width - 20)))
