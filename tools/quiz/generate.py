@@ -139,6 +139,7 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
     slug = "-".join(b.id for b in banks)[:60]
     bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()[:16]}
                  for b, p in zip(banks, bank_paths)]
+    as_dicts = {q.id: question_to_dict(q) for q in chosen}  # the same in every variant's key
     out = []
     for v in range(1, variants + 1):
         rng = random.Random(f"variant:{seed}:{v}")
@@ -158,7 +159,7 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
                "options": {"count": count, "variants": variants, **filters.describe()},
                "banks": bank_info,
                "questions": [{"number": n, "bank": q.bank, "order": o,
-                              "answer": _shown_answer(q, o), "question": question_to_dict(q)}
+                              "answer": _shown_answer(q, o), "question": as_dicts[q.id]}
                              for n, (q, o) in enumerate(zip(questions, orders), 1)]}
         out.append(Variant(v, sheet, key))
     return out
@@ -177,28 +178,43 @@ def dump_yaml(data) -> str:
                      allow_unicode=True, width=100, default_flow_style=False)
 
 
-def key_yaml(key: dict, fragments: dict[str, str] | None = None) -> str:
-    """A key as YAML. Its `questions` come last and each ends with the full `question`, which
-    is the same in every variant: that part is written once per question (`fragments`, by
-    id) and indented into place, instead of once per question per variant."""
-    fragments = {} if fragments is None else fragments
-    head = dump_yaml({k: v for k, v in key.items() if k != "questions"})
-    items = dump_yaml([{k: v for k, v in item.items() if k != "question"} for item in key["questions"]])
-    lines = items.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line.startswith("- ")]  # each item's first line
-    chunks = ["".join(lines[a:b]) for a, b in zip(starts, starts[1:] + [len(lines)])]
-    assert len(chunks) == len(key["questions"])
-    parts = [head, "questions:\n"]
-    for item, chunk in zip(key["questions"], chunks):
-        question = item["question"]
-        parts.append(chunk)
-        fragment = fragments.get(question["id"])
-        if fragment is None:
-            body = dump_yaml(question)
-            fragment = fragments[question["id"]] = "  question:\n" + "".join(
-                "    " + line if line != "\n" else line for line in body.splitlines(keepends=True))
-        parts.append(fragment)
+def _numbered_items(items: list[dict], cache: dict, rest_of) -> str:
+    """A YAML list of mappings whose first key is `number`. All but the number is the same
+    for the same question shown in the same order, so that part is written once (`cache`)
+    and reused by every variant that shows the question so."""
+    parts = []
+    for item in items:
+        # exact: the same repr gives the same YAML; a key's full question is the same for one id
+        key = repr([(k, v["id"] if k == "question" else v) for k, v in item.items() if k != "number"])
+        rest = cache.get(key)
+        if rest is None:
+            rest = cache[key] = rest_of(item)
+        parts.append(f"- number: {item['number']}\n  {rest}")
     return "".join(parts)
+
+
+def sheet_yaml(sheet: dict, cache: dict | None = None) -> str:
+    """A sheet as YAML, the same text as `dump_yaml(sheet)`, its questions written once each."""
+    cache = {} if cache is None else cache
+    head = dump_yaml({k: v for k, v in sheet.items() if k != "questions"})
+    rest = lambda item: dump_yaml([{k: v for k, v in item.items() if k != "number"}])[2:]  # noqa: E731
+    return head + "questions:\n" + _numbered_items(sheet["questions"], cache, rest)
+
+
+def key_yaml(key: dict, cache: dict | None = None) -> str:
+    """A key as YAML. Each entry of its `questions` (the last key) ends with the full
+    `question`, the same in every variant: each entry but its number is written once per
+    question and order shown, the question's YAML indented into place."""
+    cache = {} if cache is None else cache
+
+    def rest(item: dict) -> str:
+        text = dump_yaml([{k: v for k, v in item.items() if k not in ("number", "question")}])[2:]
+        body = dump_yaml(item["question"])
+        return text + "  question:\n" + "".join("    " + line if line != "\n" else line
+                                                for line in body.splitlines(keepends=True))
+
+    head = dump_yaml({k: v for k, v in key.items() if k != "questions"})
+    return head + "questions:\n" + _numbered_items(key["questions"], cache, rest)
 
 
 def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
@@ -207,14 +223,16 @@ def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    fragments: dict[str, str] = {}
+    sheet_cache: dict = {}
+    key_cache: dict = {}
     for v in variants:
         files = {
-            f"sheet-v{v.number}.yaml": "# A quiz sheet: fill in each answer, then hand it in.\n" + dump_yaml(v.sheet),
+            f"sheet-v{v.number}.yaml": "# A quiz sheet: fill in each answer, then hand it in.\n"
+                                       + sheet_yaml(v.sheet, sheet_cache),
             f"sheet-v{v.number}.md": sheet_markdown(v.sheet),
             f"sheet-v{v.number}.html": sheet_html(v.sheet),
             f"key-v{v.number}.yaml": "# ANSWER KEY: keep it away from students. Grade with `quiz grade`.\n"
-                                     + key_yaml(v.key, fragments),
+                                     + key_yaml(v.key, key_cache),
             f"key-v{v.number}.md": key_markdown(v.key),
         }
         for name, text in files.items():
