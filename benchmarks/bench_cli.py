@@ -250,7 +250,7 @@ def bench_validate(tmp: Path, repeat: int) -> None:
         path = scaled_bank(tmp, size, pool)
         f = figure(f"validate a {size:,}-question bank ({path.stat().st_size / 1e6:.1f} MB)",
                    [QUIZ, "validate", str(path)], "PyYAML C loader, same file", yaml_baseline([path]),
-                   max(2, repeat // 2), "under 3 s" if size == 20000 else "",
+                   max(3, repeat // 2), "under 3 s" if size == 20000 else "",
                    (lambda f: f.seconds < 3.0) if size == 20000 else None)
         sizes[size] = f.seconds
     FIGURES[-1].note = f"growth 5k->10k x{sizes[10000] / sizes[5000]:.2f}, 10k->20k x{sizes[20000] / sizes[10000]:.2f}"

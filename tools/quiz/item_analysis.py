@@ -5,6 +5,7 @@ them; population variances throughout, so figures can be checked by hand.
 """
 from __future__ import annotations
 
+import gc
 import math
 from dataclasses import dataclass, field
 
@@ -69,6 +70,16 @@ class Analysis:
 
 
 def analyse(results: list[StudentResult]) -> Analysis:
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # many small lists and no cycles: collecting while they grow only costs time
+    try:
+        return _analyse(results)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _analyse(results: list[StudentResult]) -> Analysis:
     graded = [r for r in results if not r.refused and r.key is not None]
     order: list[str] = []
     info: dict[str, tuple] = {}
@@ -125,13 +136,19 @@ def _distractors(keyitem, students: list[StudentResult]) -> list[dict]:
         return []
     counts = [0] * len(q.choices)
     blank = 0
-    key_items: dict[int, object] = {}  # per key (variant): its item for this question
+    key_items: dict[int, tuple] = {}  # per key (variant): its item for this question, and where
     seen: dict[tuple, set] = {}  # (item, response) -> the choices it picks
     for s in students:
-        raw = next((i.response for i in s.items if i.id == q.id), None)
-        item = key_items.get(id(s.key))
-        if item is None:
-            item = key_items[id(s.key)] = s.key.item(q.id)
+        found = key_items.get(id(s.key))
+        if found is None:
+            item = s.key.item(q.id)
+            found = key_items[id(s.key)] = (item, s.key.items.index(item))
+        item, at = found
+        # a student's results follow the key's order; look further only if they do not
+        if at < len(s.items) and s.items[at].id == q.id:
+            raw = s.items[at].response
+        else:
+            raw = next((i.response for i in s.items if i.id == q.id), None)
         k = response_key(raw)
         picked = seen.get((id(item), k)) if k is not None else None
         if picked is None:

@@ -232,7 +232,7 @@ _WS = re.compile(r"\s+")
 
 def fold_answer(text: str) -> str:
     """Fold case, punctuation and white space: the comparison form of typed answers."""
-    return _WS.sub(" ", _PUNCT.sub(" ", text.casefold())).strip()
+    return " ".join(_PUNCT.sub(" ", text.casefold()).split())  # split() folds exactly what \\s+ matches
 
 
 def typo_allowance(folded_answer: str) -> int:
