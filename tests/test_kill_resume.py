@@ -136,7 +136,12 @@ def test_sigkill_at_random_points_then_resume(tmp_path, questions, answers):
 
     rng = random.Random(2024)
     outcomes = []
-    for trial in range(TRIALS):
+    # at least TRIALS kills, and more (up to 3x) until three have landed mid-quiz: a loaded
+    # machine shifts the timing, not what a kill must leave behind
+    for trial in range(3 * TRIALS):
+        landed = sum(1 for what, n in outcomes if what == "killed" and 0 < n < COUNT)
+        if trial >= TRIALS and landed >= 3:
+            break
         db = tmp_path / f"kill-{trial}.db"
         proc = take(db, answers, seed=trial)
         # mostly while answers are being saved; now and then just before the first one
