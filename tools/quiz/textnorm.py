@@ -6,7 +6,6 @@ after looser folding is not verbatim.
 """
 from __future__ import annotations
 
-import re
 
 _TRANSLATE = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -15,7 +14,6 @@ _TRANSLATE = str.maketrans({
     "\u2015": "-", "\u2212": "-",
     "\u00a0": " ",
 })
-_SPACE = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
