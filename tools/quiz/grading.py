@@ -8,12 +8,12 @@ others from being graded.
 from __future__ import annotations
 
 import csv
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, display_path
+from .gcpause import gc_paused
 from .safeyaml import load_yaml
 from .sheets import Key
 
@@ -164,15 +164,8 @@ def grade_response(response: Response, keys: list[Key]) -> StudentResult:
         return StudentResult(response.student, response.student_id, response.source, None, refused=key)
     result = StudentResult(response.student, response.student_id, response.source, key)
     matched: set[str] = set()
-    lookup = key.__dict__.get("_lookup")  # built once per key, not once per student
-    if lookup is None:
-        lookup = {}
-        for item in key.items:
-            lookup[item.question.id] = item
-            lookup[str(item.number)] = item
-        key.__dict__["_lookup"] = lookup
     for ident in response.answers:
-        item = lookup.get(str(ident))
+        item = key.item(ident)
         if item is None:
             result.problems.append(f"unknown question '{ident}' (not on sheet {key.sheet}); ignored")
         elif item.question.id in matched:
@@ -184,7 +177,7 @@ def grade_response(response: Response, keys: list[Key]) -> StudentResult:
         raw = answers.get(item.question.id, _MISSING)
         if raw is _MISSING:
             raw = answers.get(str(item.number))
-        grade = cached_grade(item, raw)
+        grade = item.grade(raw)
         malformed = grade.feedback.removeprefix("Could not read the answer: ") if grade.malformed else ""
         if malformed:
             result.problems.append(f"question {item.number} ({item.question.id}): {malformed}; scored 0")
@@ -192,43 +185,10 @@ def grade_response(response: Response, keys: list[Key]) -> StudentResult:
     return result
 
 
-def response_key(raw: Any):
-    """A hashable stand-in for a response, distinct for responses that could grade differently
-    (1, 1.0, True and "1" are all different); None when there is none (nan, odd objects)."""
-    if raw is None or isinstance(raw, (str, bool, int)):
-        return (type(raw).__name__, raw)
-    if isinstance(raw, float):
-        return None if raw != raw else ("float", raw)
-    if isinstance(raw, (list, dict)):
-        try:
-            return ("repr", repr(raw))  # exact for the plain data responses are: 1, '1', 1.0 and True differ
-        except RecursionError:
-            return None
-    return None
-
-
-def cached_grade(item, raw: Any):
-    """`item.grade(raw)`, remembered per key item: grading is deterministic, and in a class
-    most answers to a question are the same few (10,000 students, a handful of letters)."""
-    cache = item.__dict__.setdefault("_grades", {})
-    k = response_key(raw)
-    if k is None:
-        return item.grade(raw)
-    grade = cache.get(k)
-    if grade is None:
-        grade = cache[k] = item.grade(raw)
-    return grade
-
-
 def grade_all(keys: list[Key], paths: list[str | Path]) -> list[StudentResult]:
     responses, refused = read_responses(paths)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # a large class makes hundreds of thousands of small objects and no cycles
-    try:
+    with gc_paused():
         return [grade_response(r, keys) for r in responses] + refused
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 GRADEBOOK_COLUMNS = ["Student", "ID", "SIS User ID", "Email address", "Score", "Max", "Percentage"]

@@ -5,12 +5,13 @@ them; population variances throughout, so figures can be checked by hand.
 """
 from __future__ import annotations
 
-import gc
 import math
 from dataclasses import dataclass, field
 
+from .gcpause import gc_paused
 from . import model
-from .grading import StudentResult, response_key
+from .grading import StudentResult
+from .sheets import response_key
 
 NEAR_ZERO = 0.1  # discrimination below this is flagged
 
@@ -70,13 +71,8 @@ class Analysis:
 
 
 def analyse(results: list[StudentResult]) -> Analysis:
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # many small lists and no cycles: collecting while they grow only costs time
-    try:
+    with gc_paused():
         return _analyse(results)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _analyse(results: list[StudentResult]) -> Analysis:

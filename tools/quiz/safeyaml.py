@@ -10,7 +10,6 @@ aliases by the size they expand to, and the build stops at the first limit cross
 """
 from __future__ import annotations
 
-import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import yaml
 from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
                          ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent, StreamStartEvent)
 
+from .gcpause import gc_paused
 from .errors import InputError, Problem, display_path
 
 try:  # libyaml is much faster on large banks; the pure-Python parser behaves the same
@@ -97,10 +97,9 @@ def load_yaml(path: str | Path, text: str | None = None, line_offset: int = 0) -
     if text is None:
         text = read_text(path)
     builder = _Builder(shown, line_offset)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # building creates no cycles; collecting while it grows costs more than the build
     try:
-        data = builder.run(text)
+        with gc_paused():
+            data = builder.run(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
@@ -111,9 +110,6 @@ def load_yaml(path: str | Path, text: str | None = None, line_offset: int = 0) -
                          f"{exc.reason}" if isinstance(exc.character, int) else f"not valid YAML: {exc.reason}") from None
     except yaml.YAMLError as exc:
         raise InputError(shown, 1 + line_offset, "not valid YAML: " + " ".join(str(exc).split())) from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return Loaded(data, shown, builder.lines, builder.problems)
 
 

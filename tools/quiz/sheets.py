@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ class KeyItem:
     number: int
     question: model.Question
     order: list[int] = field(default_factory=list)  # bank indices of choices / right items / items, as shown
+    _grades: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def shown(self) -> list[str]:
         q = self.question
@@ -63,11 +65,18 @@ class KeyItem:
         return response
 
     def grade(self, response: Any) -> model.Grade:
+        """Grade a response given in the sheet's terms. Grades are remembered per response:
+        grading is deterministic, and most of a class gives one of a few answers."""
+        k = response_key(response)
+        if k is not None and k in self._grades:
+            return self._grades[k]
         try:
-            translated = self.to_bank_order(response)
+            grade = self.question.grade(self.to_bank_order(response))
         except model.MalformedResponse as exc:
-            return model.Grade(0.0, f"Could not read the answer: {exc}", malformed=True)
-        return self.question.grade(translated)
+            grade = model.Grade(0.0, f"Could not read the answer: {exc}", malformed=True)
+        if k is not None:
+            self._grades[k] = grade
+        return grade
 
     def correct_shown(self) -> Any:
         """The right answer in the sheet's terms (letters as shown)."""
@@ -81,6 +90,21 @@ class KeyItem:
         if isinstance(q, model.Ordering):
             return [LETTERS[self.order.index(i)] for i in range(len(q.items))]
         return q.correct_response()
+
+
+def response_key(raw: Any):
+    """A hashable stand-in for a response, distinct for responses that could grade differently
+    (1, 1.0, True and "1" are all different); None when there is none (nan, odd objects)."""
+    if raw is None or isinstance(raw, (str, bool, int)):
+        return (type(raw).__name__, raw)
+    if isinstance(raw, float):
+        return None if raw != raw else ("float", raw)
+    if isinstance(raw, (list, dict)):
+        try:
+            return ("repr", repr(raw))  # exact for plain data: 1, '1', 1.0 and True differ
+        except RecursionError:
+            return None
+    return None
 
 
 def _unshuffle(value: Any, shown: list[str]) -> Any:
@@ -105,11 +129,15 @@ class Key:
     items: list[KeyItem]
     file: str = ""
 
+    @cached_property
+    def _by_ident(self) -> dict[str, KeyItem]:
+        lookup = {str(it.number): it for it in self.items}
+        lookup.update({it.question.id: it for it in self.items})
+        return lookup
+
     def item(self, ident: Any) -> KeyItem | None:
-        for it in self.items:
-            if it.question.id == ident or str(it.number) == str(ident):
-                return it
-        return None
+        """The item with this question id or sheet number."""
+        return self._by_ident.get(str(ident))
 
 
 def load_key(path: str | Path) -> Key:

@@ -1,10 +1,10 @@
 """`quiz validate`: every check on banks and lessons, as a list of file:line problems."""
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .gcpause import gc_paused
 from . import paths
 from .bank import check_bank
 from .corpus import Corpus, load_corpus
@@ -50,13 +50,8 @@ def collect(targets: list[str | Path] | None) -> tuple[list[Path], list[Path], l
 
 
 def validate(targets: list[str | Path] | None = None, corpus: Corpus | None = None) -> Report:
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # a large bank is hundreds of thousands of objects and no cycles: GC passes only cost time
-    try:
+    with gc_paused():
         return _validate(targets, corpus)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _validate(targets: list[str | Path] | None, corpus: Corpus | None) -> Report:
