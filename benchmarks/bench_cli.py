@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys

@@ -21,7 +21,7 @@ import nbformat
 from .book_pages import (doc_link, line_label, md_escape, reading_minutes, short_authors, source_docname,
                          glossary_key, term_role)
 from .corpus import Corpus
-from .lesson import _EXCERPT_BLOCK, Excerpt, Lesson, resolve_excerpt
+from .lesson import EXCERPT_BLOCK, Excerpt, Lesson, resolve_excerpt
 from .model import Bank
 from .exporters.jupyterquiz import to_jupyterquiz
 
@@ -115,7 +115,7 @@ def _place_excerpts(body: str, excerpts: dict[str, Excerpt]) -> str:
     lines = body.split("\n")
     i = 0
     while i < len(lines):
-        m = _EXCERPT_BLOCK.match(lines[i].strip())
+        m = EXCERPT_BLOCK.match(lines[i].strip())
         if not m:
             out.append(lines[i])
             i += 1

@@ -22,7 +22,7 @@ MIN_EXERCISES = 4
 MIN_PROMPTS = 2
 REQUIRED_SECTIONS = ("Excerpts and commentary", "Exercises", "Discussion")
 
-_EXCERPT_BLOCK = re.compile(r"^(`{3,}|:{3,})\{excerpt\}\s*(\S*)\s*$")
+EXCERPT_BLOCK = re.compile(r"^(`{3,}|:{3,})\{excerpt\}\s*(\S*)\s*$")
 _DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{(exercise|solution)\}\s*(.*?)\s*$")
 _LABEL = re.compile(r"^:label:\s*(\S+)")
 
@@ -204,7 +204,7 @@ def body_structure(lesson: Lesson) -> dict:
     for i, line in enumerate(lesson.body.split("\n")):
         lineno = lesson.body_line + i
         stripped = line.strip()
-        m = _EXCERPT_BLOCK.match(stripped)
+        m = EXCERPT_BLOCK.match(stripped)
         d = _DIRECTIVE.match(stripped)
         if fence is None and m:
             info["excerpts"].append((m.group(2), lineno, section))
@@ -255,7 +255,7 @@ def check_body(lesson: Lesson) -> list[Problem]:
             after = lines[line - lesson.body_line + 2 :]
             prose = []
             for nxt in after:
-                if _EXCERPT_BLOCK.match(nxt.strip()) or nxt.startswith("## "):
+                if EXCERPT_BLOCK.match(nxt.strip()) or nxt.startswith("## "):
                     break
                 prose.append(nxt)
             if word_count(" ".join(prose)) < 15:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -130,10 +130,7 @@ def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = No
         attempt_id = store.start_attempt(mode, plan.title, {**plan.to_json(), "mode": mode})
         started = now()
     else:
-        row = store.attempt(attempt_id)
-        from datetime import datetime
-
-        started = datetime.fromisoformat(row.started_at)
+        started = datetime.fromisoformat(store.attempt(attempt_id).started_at)
     answered = store.answered_positions(attempt_id)
     outcomes = [Outcome(plan.items[p], s, r) for p, (r, s) in sorted(answered.items()) if p < len(plan.items)]
     deadline = started + timedelta(minutes=plan.time_limit) if plan.time_limit else None
