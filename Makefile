@@ -1,35 +1,49 @@
 # The two entry points: `make book` (install and build the course) and `make test`.
-# Each creates .venv when missing and installs what it needs; nothing else is assumed
-# but Python 3.11+ (and, for the browser tests, root or sudo to install Debian's chromium).
+# Both install from uv.lock, the lock file that pins every package with its hashes, so
+# every machine gets the environment CI tested. Nothing else is assumed but Python 3.11+
+# (and, for the browser tests, root or sudo to install Debian's chromium).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+UVENV  := .uv
+UV     := UV_PYTHON=$(PYTHON) UV_PYTHON_DOWNLOADS=never $(UVENV)/bin/uv
 
-.PHONY: book test install browser clean bench
+.PHONY: book test install install-test lock-check lock browser clean bench
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# uv itself, pinned by hash in .ci/uv.txt, in a small venv of its own (so syncing .venv
+# never removes the tool doing the syncing).
+$(UVENV)/bin/uv: .ci/uv.txt
+	$(PYTHON) -m venv $(UVENV)
+	$(UVENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r .ci/uv.txt
+	touch $@
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+lock-check: $(UVENV)/bin/uv
+	@$(UV) lock --check --quiet 2>/dev/null || { \
+	  echo "uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock." >&2; exit 2; }
 
-install: $(STAMP)
+# The book's packages only; --inexact keeps the test packages if `make test` added them.
+install: lock-check
+	$(UV) sync --locked --inexact --quiet
 
-book: $(STAMP)
+install-test: lock-check
+	$(UV) sync --locked --extra test --quiet
+
+book: install
 	$(BIN)/quiz validate
 	$(BIN)/quiz book build
 
-browser: $(STAMP)
+browser:
 	sh .ci/install-chromium.sh
 
-test: $(STAMP) browser
+test: install-test browser
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+# Re-resolve every package to the newest release pyproject.toml allows, and rewrite uv.lock.
+lock: $(UVENV)/bin/uv
+	$(UV) lock --upgrade
+
+bench: install-test
 	$(BIN)/python benchmarks/run.py
 
 clean:
