@@ -155,7 +155,7 @@ def class_responses(key_path: Path, students: int, out: Path, seed: int = 1) -> 
     """`students` responses to a key as one CSV (a row per student), in the sheet's letters:
     each student answers right with a probability that rises with an ability of their own."""
     from quiz import model
-    from quiz.sheets import load_key
+    from quiz.course.sheets import load_key
 
     key = load_key(key_path)
     rng = random.Random(seed)

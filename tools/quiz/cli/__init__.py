@@ -72,7 +72,7 @@ def main() -> None:
     try:
         cli.main(prog_name="quiz", standalone_mode=True)
     except Exception as exc:  # pragma: no cover - commands normally catch these themselves
-        from ..errors import InputError  # imported only when needed: `quiz --help` stays fast
+        from quiz.errors import InputError  # imported only when needed: `quiz --help` stays fast
 
         if not isinstance(exc, InputError):
             raise

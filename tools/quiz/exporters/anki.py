@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import model
-from .common import (ExportSource, ExportWarning, Item, citation, cloze_parts, h, number_text, numeric_prompt,
+from quiz import model
+from quiz.exporters.common import (ExportSource, ExportWarning, Item, citation, cloze_parts, h, number_text, numeric_prompt,
                      shown_order, stable_int)
 
 FORMAT = "anki"

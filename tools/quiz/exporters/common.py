@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .. import model
-from ..model import BLANK, Question
+from quiz import model
+from quiz.model import BLANK, Question
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def shown_order(item: Item) -> list[int]:
     shown solved."""
     if item.order:
         return list(item.order)
-    from ..generate import shuffled_order
+    from quiz.assess.generate import shuffled_order
 
     order = shuffled_order(item.question, random.Random(f"export:{item.question.id}"))
     if isinstance(item.question, model.Matching) and len(order) > 1 and order == sorted(order):
@@ -220,7 +220,7 @@ def h(text: str) -> str:
 def citation(q: Question) -> str:
     """The citation of the question's chapter ('' when the corpus cannot tell)."""
     try:
-        from ..corpus import load_corpus
+        from quiz.course.corpus import load_corpus
 
         chapter = load_corpus().chapters.get(q.passage.chapter)
     except Exception:  # a missing or broken manifest must not stop an export

@@ -40,7 +40,7 @@ import html
 import random
 from typing import Iterable
 
-from ..model import (Cloze, Matching, Multiple, Numeric, Ordering, Question, Short, Single, TrueFalse,
+from quiz.model import (Cloze, Matching, Multiple, Numeric, Ordering, Question, Short, Single, TrueFalse,
                      cloze_display, fold_answer, typo_allowance)
 
 LAST = "It comes last"

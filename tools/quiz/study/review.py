@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import model
-from .attempts import Store, now
+from quiz import model
+from quiz.study.attempts import Store, now
 
 
 def scheduler():

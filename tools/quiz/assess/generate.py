@@ -14,12 +14,12 @@ from pathlib import Path
 
 import yaml
 
-from . import model, paths
-from .bank import load_bank
-from .errors import InputError, display_path
-from .model import LETTERS, Bank, cloze_display
-from .serialize import question_to_dict
-from .sheets import fingerprint
+from quiz import model, paths
+from quiz.course.bank import load_bank
+from quiz.errors import InputError, display_path
+from quiz.model import LETTERS, Bank, cloze_display
+from quiz.course.serialize import question_to_dict
+from quiz.course.sheets import fingerprint
 
 
 @dataclass
@@ -166,7 +166,7 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
 
 
 def _shown_answer(q: model.Question, order: list[int]):
-    from .sheets import KeyItem
+    from quiz.course.sheets import KeyItem
 
     return KeyItem(0, q, order).correct_shown()
 
@@ -219,7 +219,7 @@ def key_yaml(key: dict, cache: dict | None = None) -> str:
 
 def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
     """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown)."""
-    from .printable import key_markdown, sheet_html, sheet_markdown
+    from quiz.assess.printable import key_markdown, sheet_html, sheet_markdown
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

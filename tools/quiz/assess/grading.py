@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, display_path
-from .gcpause import gc_paused
-from .safeyaml import load_yaml
-from .sheets import Key
+from quiz.errors import InputError, display_path
+from quiz.gcpause import gc_paused
+from quiz.course.safeyaml import load_yaml
+from quiz.course.sheets import Key
 
 
 @dataclass
@@ -112,7 +112,7 @@ META = {"student", "name", "student_id", "id", "sis user id", "email", "email ad
 
 
 def _read_csv(path: Path) -> list[Response]:
-    from .safeyaml import read_text
+    from quiz.course.safeyaml import read_text
 
     shown = display_path(path)
     text = read_text(path, "CSV file")

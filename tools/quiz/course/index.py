@@ -4,9 +4,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from . import model, paths
-from .bank import load_bank
-from .errors import InputError
+from quiz import model, paths
+from quiz.course.bank import load_bank
+from quiz.errors import InputError
 
 
 @lru_cache(maxsize=None)

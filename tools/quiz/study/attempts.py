@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from quiz.errors import InputError
 
 APP = "quiz-course"
 ENV_DB = "QUIZ_DB"

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .attempts import Store
+from quiz.study.attempts import Store
 
 
 @dataclass
@@ -25,8 +25,8 @@ class Stats:
 
 
 def bank_sizes() -> dict[str, int]:
-    from .catalog import bank_summaries
-    from .course_index import all_bank_paths
+    from quiz.course.catalog import bank_summaries
+    from quiz.course.index import all_bank_paths
 
     return {r["bank"]: r["questions"] for r in bank_summaries(all_bank_paths())}
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import model
-from .errors import InputError, Problem
-from .safeyaml import Loaded
+from quiz import model
+from quiz.errors import InputError, Problem
+from quiz.course.safeyaml import Loaded
 
 
 def question_to_dict(q: model.Question) -> dict[str, Any]:
@@ -51,8 +51,8 @@ def question_to_dict(q: model.Question) -> dict[str, Any]:
 
 def question_from_dict(d: dict, bank_id: str, file: str = "<key>", line: int = 1) -> model.Question:
     """Rebuild a model question from its bank-format mapping (as written by question_to_dict)."""
-    from .bank import _build
-    from .schemas import schema_errors
+    from quiz.course.bank import _build
+    from quiz.course.schemas import schema_errors
 
     shell = {"bank": bank_id or "x", "title": "x", "source": "all", "questions": [d]}
     loaded = Loaded(shell, file, {(): line})

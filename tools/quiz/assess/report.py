@@ -6,8 +6,8 @@ import io
 from html import escape
 from pathlib import Path
 
-from .grading import StudentResult
-from .item_analysis import Analysis
+from quiz.assess.grading import StudentResult
+from quiz.assess.item_analysis import Analysis
 
 
 def histogram_png(percents: list[float], title: str) -> bytes:

@@ -9,14 +9,14 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model, paths
-from .corpus import Corpus, load_corpus
-from .errors import InputError, Problem, display_path
-from .lesson import load_lesson
-from .model import Bank, Choice, Passage, cloze_blanks, fold_answer
-from .safeyaml import Loaded, load_yaml
-from .schemas import schema_errors
-from .textnorm import fold
+from quiz import model, paths
+from quiz.course.corpus import Corpus, load_corpus
+from quiz.errors import InputError, Problem, display_path
+from quiz.course.lesson import load_lesson
+from quiz.model import Bank, Choice, Passage, cloze_blanks, fold_answer
+from quiz.course.safeyaml import Loaded, load_yaml
+from quiz.course.schemas import schema_errors
+from quiz.textnorm import fold
 
 
 @dataclass

@@ -14,11 +14,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from . import model
-from .corpus import load_corpus
-from .model import LETTERS
-from .session import Summary
-from .sheets import KeyItem
+from quiz import model
+from quiz.course.corpus import load_corpus
+from quiz.model import LETTERS
+from quiz.study.session import Summary
+from quiz.course.sheets import KeyItem
 
 HINTS = {
     "single": "Type the letter (or number) of your choice.",
@@ -120,7 +120,7 @@ class TerminalUI:
 
     # -- at the end -------------------------------------------------------------------
     def summary(self, s: Summary) -> None:
-        from .course_index import objective_text
+        from quiz.course.index import objective_text
 
         c = self.console
         if s.timed_out:

@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import Chapter, Corpus
-from .errors import InputError, Problem, display_path
-from .safeyaml import load_yaml, read_text
-from .schemas import schema_problems
-from .textnorm import fold, word_count
+from quiz.course.corpus import Chapter, Corpus
+from quiz.errors import InputError, Problem, display_path
+from quiz.course.safeyaml import load_yaml, read_text
+from quiz.course.schemas import schema_problems
+from quiz.textnorm import fold, word_count
 
 EXCERPT_WORDS = (40, 250)
 EXCERPTS = (3, 8)

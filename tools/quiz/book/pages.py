@@ -18,15 +18,15 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import Chapter, Corpus, Source
-from .lesson import Lesson
-from .textnorm import fold, word_count
+from quiz.course.corpus import Chapter, Corpus, Source
+from quiz.course.lesson import Lesson
+from quiz.textnorm import fold, word_count
 
 _PUNCT = set(string.punctuation)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
-# -- small helpers shared with book_notebooks -----------------------------------------------
+# -- small helpers shared with notebooks.py -----------------------------------------------
 
 def md_escape(text: str) -> str:
     """Text shown literally by MyST: every ASCII punctuation character backslash-escaped
@@ -377,7 +377,7 @@ def commands_markdown(width: int = 88) -> str:
     """The help text of `quiz` and of every command it has, as the terminal prints it."""
     import click
 
-    from .cli import cli
+    from quiz.cli import cli
 
     root = click.Context(cli, info_name="quiz", terminal_width=width, max_content_width=width)
     out = ["Generated from the installed `quiz` when the book was built.", "",

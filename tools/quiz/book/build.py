@@ -13,7 +13,7 @@
 
 Committed under book/: `_config.yml`, the front pages that include the generated pieces
 (index.md, glossary.md, bibliography.md, instructor.md) and `_static/`. The layout of a
-lesson page is in book_notebooks.py, the course-wide pages in book_pages.py.
+lesson page is in notebooks.py, the course-wide pages in pages.py.
 """
 from __future__ import annotations
 
@@ -27,15 +27,15 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
-from .bank import load_bank
-from .book_notebooks import lesson_notebook, notebook_text
-from .book_pages import (SyllabusRow, bibtex, commands_markdown, glossary_entries, glossary_markdown, lesson_order, readme_for_book,
+from quiz import paths
+from quiz.course.bank import load_bank
+from quiz.book.notebooks import lesson_notebook, notebook_text
+from quiz.book.pages import (SyllabusRow, bibtex, commands_markdown, glossary_entries, glossary_markdown, lesson_order, readme_for_book,
                          source_chapter_page, sources_index_page, syllabus_markdown, toc, write_if_changed)
-from .corpus import Corpus, load_corpus
-from .errors import InputError, Problem
-from .lesson import Lesson, load_lesson
-from .model import Bank
+from quiz.course.corpus import Corpus, load_corpus
+from quiz.errors import InputError, Problem
+from quiz.course.lesson import Lesson, load_lesson
+from quiz.model import Bank
 
 GENERATED_DIRS = ("lessons", "sources", "generated")
 
@@ -105,7 +105,7 @@ def load_course(corpus: Corpus) -> list[tuple[Lesson, Bank | None]]:
 
 def check_course(corpus: Corpus | None = None) -> list[Problem]:
     """The validator's problems with the course's lessons and banks (empty when valid)."""
-    from .validate import validate
+    from quiz.course.validate import validate
 
     return validate(None, corpus).errors
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .corpus import Corpus
+from quiz.course.corpus import Corpus
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

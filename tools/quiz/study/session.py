@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import model
-from .attempts import Store, now
-from .bank import load_bank
-from .course_index import find_question
-from .errors import InputError, display_path
-from .generate import Filters, resolve_bank_path, select, shuffled_order
-from .sheets import KeyItem, load_sheet
+from quiz import model
+from quiz.study.attempts import Store, now
+from quiz.course.bank import load_bank
+from quiz.course.index import find_question
+from quiz.errors import InputError, display_path
+from quiz.assess.generate import Filters, resolve_bank_path, select, shuffled_order
+from quiz.course.sheets import KeyItem, load_sheet
 
 
 @dataclass
@@ -124,7 +124,7 @@ class Summary:
 
 def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = None) -> Summary:
     """Ask every unanswered question of the plan, saving each answer as it is given."""
-    from .review import schedule_answer
+    from quiz.study.review import schedule_answer
 
     if attempt_id is None:
         attempt_id = store.start_attempt(mode, plan.title, {**plan.to_json(), "mode": mode})

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .bank import check_bank, default_bank_paths
-from .corpus import load_corpus
-from .errors import InputError
+from quiz.course.bank import check_bank, default_bank_paths
+from quiz.course.corpus import load_corpus
+from quiz.errors import InputError
 
 
 def bank_summaries(bank_paths: list[str | Path] | None = None) -> list[dict]:

@@ -18,12 +18,12 @@ from string import Template
 
 import nbformat
 
-from .book_pages import (doc_link, line_label, md_escape, reading_minutes, short_authors, source_docname,
+from quiz.book.pages import (doc_link, line_label, md_escape, reading_minutes, short_authors, source_docname,
                          glossary_key, term_role)
-from .corpus import Corpus
-from .lesson import EXCERPT_BLOCK, Excerpt, Lesson, resolve_excerpt
-from .model import Bank
-from .exporters.jupyterquiz import to_jupyterquiz
+from quiz.course.corpus import Corpus
+from quiz.course.lesson import EXCERPT_BLOCK, Excerpt, Lesson, resolve_excerpt
+from quiz.model import Bank
+from quiz.exporters.jupyterquiz import to_jupyterquiz
 
 # jupyterquiz's colour variables, set to the book's palette
 QUIZ_COLORS = {
@@ -152,7 +152,7 @@ def header_markdown(lesson: Lesson, corpus: Corpus) -> str:
 
 def key_terms_markdown(lesson: Lesson, glossary: dict[str, str] | None = None) -> str:
     """The lesson's key terms, each linking to its glossary entry (`glossary`: the entries'
-    keys and spellings, see book_pages.glossary_entries)."""
+    keys and spellings, see pages.glossary_entries)."""
     glossary = glossary or {}
     out = ["## Key terms", "",
            "Each term links to the course {doc}`glossary </glossary>`.", ""]
@@ -198,7 +198,7 @@ def quiz_outputs(questions: list[dict], div_id: str) -> list:
 QUIZ_CELL = Template('''\
 # The self-check quiz, generated from quizzes/$bank.yaml by `quiz book build`.
 from jupyterquiz import display_quiz
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 from quiz.exporters.jupyterquiz import to_jupyterquiz
 
 display_quiz(to_jupyterquiz(load_bank("../../quizzes/$bank.yaml").questions, seed="book", numbered=True),

@@ -13,11 +13,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import model
-from .errors import InputError, display_path
-from .model import LETTERS
-from .safeyaml import load_yaml
-from .serialize import question_from_dict
+from quiz import model
+from quiz.errors import InputError, display_path
+from quiz.model import LETTERS
+from quiz.course.safeyaml import load_yaml
+from quiz.course.serialize import question_from_dict
 
 SHEET_VERSION = 1
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from . import paths
-from .errors import InputError
-from .safeyaml import load_yaml
-from .textnorm import fold, fold_with_map
+from quiz import paths
+from quiz.errors import InputError
+from quiz.course.safeyaml import load_yaml
+from quiz.textnorm import fold, fold_with_map
 
 
 @dataclass

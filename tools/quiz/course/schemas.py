@@ -5,9 +5,9 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from . import paths
-from .errors import Problem
-from .safeyaml import Loaded
+from quiz import paths
+from quiz.errors import Problem
+from quiz.course.safeyaml import Loaded
 
 
 @lru_cache(maxsize=None)
