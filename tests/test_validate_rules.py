@@ -207,3 +207,18 @@ def test_import_placeholders_are_reported(quiz, write):
     result = quiz("validate", write("quizzes/r.yaml", text))
     assert result.exit_code == 1
     assert "r.yaml:14: r-q1: 'explanation' is still a placeholder (TODO: explain why…); write it" in result.output
+
+
+def test_a_directory_of_banks_leaves_its_documentation_alone(quiz, root):
+    """`quiz validate quizzes/` takes the banks there, not EXPORTS.md or README.md as lessons."""
+    result = quiz("validate", root / "quizzes")
+    assert result.exit_code == 0, result.output
+    assert "EXPORTS.md" not in result.output
+
+
+def test_markdown_with_front_matter_in_a_directory_is_still_a_lesson(quiz, write, tmp_path):
+    write("mixed/notes.md", "# Notes\n\nNot a lesson.\n")
+    bad = write("mixed/x.md", "---\nlesson: x\n---\nbody\n")
+    result = quiz("validate", tmp_path / "mixed")
+    assert result.exit_code in (1, 2)
+    assert str(bad) in result.output and "notes.md" not in result.output

@@ -38,7 +38,7 @@ def collect(targets: list[str | Path] | None) -> tuple[list[Path], list[Path], l
     for t in map(Path, targets):
         if t.is_dir():
             banks += sorted(t.rglob("*.yaml")) + sorted(t.rglob("*.yml"))
-            lessons += sorted(p for p in t.rglob("*.md") if p.name != "README.md")
+            lessons += sorted(p for p in t.rglob("*.md") if _is_lesson(p))
         elif t.suffix in (".md", ".ipynb"):
             if t.name != "README.md":  # the format references beside the lessons and banks
                 lessons.append(t)
@@ -47,6 +47,20 @@ def collect(targets: list[str | Path] | None) -> tuple[list[Path], list[Path], l
         else:
             missing.append(Problem(str(t), 0, "no such file or directory"))
     return banks, lessons, missing
+
+
+def _is_lesson(path: Path) -> bool:
+    """In a directory, Markdown is a lesson when it sits under `lessons/` or opens with front
+    matter; other Markdown (README.md, EXPORTS.md beside the banks) is documentation."""
+    if path.name == "README.md":
+        return False
+    if "lessons" in path.parts:
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4).rstrip(b"\r\n") == b"---"
+    except OSError:
+        return True  # let the lesson loader report why it cannot be read
 
 
 def validate(targets: list[str | Path] | None = None, corpus: Corpus | None = None) -> Report:
