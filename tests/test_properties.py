@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from quiz import model
 from quiz.course.bank import check_bank, load_bank
 from quiz.errors import InputError
-from quiz.assess.generate import shuffled_order
+from quiz.course.selection import shuffled_order
 from quiz.course.safeyaml import load_yaml
 from quiz.course.schemas import is_valid_fast, validator
 from quiz.course.sheets import KeyItem

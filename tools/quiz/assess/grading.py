@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quiz.errors import InputError, display_path
-from quiz.gcpause import gc_paused
 from quiz.course.safeyaml import load_yaml
 from quiz.course.sheets import Key
+from quiz.errors import InputError, display_path
+from quiz.gcpause import gc_paused
 
 
 @dataclass

@@ -8,10 +8,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from quiz.gcpause import gc_paused
 from quiz import model
 from quiz.assess.grading import StudentResult
 from quiz.course.sheets import response_key
+from quiz.gcpause import gc_paused
 
 NEAR_ZERO = 0.1  # discrimination below this is flagged
 

@@ -18,12 +18,20 @@ from string import Template
 
 import nbformat
 
-from quiz.book.pages import (doc_link, line_label, md_escape, reading_minutes, short_authors, source_docname,
-                         glossary_key, term_role)
+from quiz.book.pages import (
+    doc_link,
+    glossary_key,
+    line_label,
+    md_escape,
+    reading_minutes,
+    short_authors,
+    source_docname,
+    term_role,
+)
 from quiz.course.corpus import Corpus
 from quiz.course.lesson import EXCERPT_BLOCK, Excerpt, Lesson, resolve_excerpt
-from quiz.model import Bank
 from quiz.exporters.jupyterquiz import to_jupyterquiz
+from quiz.model import Bank
 
 # jupyterquiz's colour variables, set to the book's palette
 QUIZ_COLORS = {

@@ -373,36 +373,6 @@ def _link_text(label: str, target: str, repo_dir: str) -> str:
     return f"{label} (`{path}`)"
 
 
-def commands_markdown(width: int = 88) -> str:
-    """The help text of `quiz` and of every command it has, as the terminal prints it."""
-    import click
-
-    from quiz.cli import cli
-
-    root = click.Context(cli, info_name="quiz", terminal_width=width, max_content_width=width)
-    out = ["Generated from the installed `quiz` when the book was built.", "",
-           "## `quiz`", "", "```text", root.command.get_help(root).rstrip(), "```", ""]
-
-    def walk(group: click.Group, ctx: click.Context, prefix: str) -> None:
-        for name in group.list_commands(ctx):
-            try:
-                cmd = group.get_command(ctx, name)
-            except Exception as exc:  # a command being written may not import yet
-                out.extend([f"## `{prefix} {name}`", "", f"(Its help could not be loaded: {exc})", ""])
-                continue
-            if cmd is None or cmd.hidden:
-                continue
-            sub = click.Context(cmd, info_name=name, parent=ctx, terminal_width=width, max_content_width=width)
-            out.extend([f"## `{prefix} {name}`", "", "```text", cmd.get_help(sub).rstrip(), "```", ""])
-            if isinstance(cmd, click.Group):
-                walk(cmd, sub, f"{prefix} {name}")
-
-    walk(cli, root, "quiz")
-    return "\n".join(out)
-
-
-# -- table of contents --------------------------------------------------------------------
-
 def toc(lessons: list[Lesson], corpus: Corpus) -> dict:
     """The Jupyter Book table of contents: lessons by report, then source texts, reference."""
     parts = []

@@ -1,6 +1,8 @@
 """The `quiz` command line: a thin layer over the library, one module per command.
 
 Commands are imported only when run, so `quiz --help` starts about as fast as Click.
+
+May import: everything in the package; nothing in the package imports it.
 """
 from __future__ import annotations
 
@@ -72,7 +74,9 @@ def main() -> None:
     try:
         cli.main(prog_name="quiz", standalone_mode=True)
     except Exception as exc:  # pragma: no cover - commands normally catch these themselves
-        from quiz.errors import InputError  # imported only when needed: `quiz --help` stays fast
+        from quiz.errors import (
+            InputError,  # imported only when needed: `quiz --help` stays fast
+        )
 
         if not isinstance(exc, InputError):
             raise

@@ -28,7 +28,8 @@ def generate(banks, count, seed, variants, types, difficulty, objectives, tags, 
     """
     from pathlib import Path
 
-    from quiz.assess.generate import Filters, generate as run, write_variants
+    from quiz.assess.generate import Filters, write_variants
+    from quiz.assess.generate import generate as run
     from quiz.model import TYPES
 
     type_list = csv_list(types)

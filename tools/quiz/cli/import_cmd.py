@@ -28,8 +28,8 @@ def import_bank(file, fmt, out, chapter, title, force):
     """
     from pathlib import Path
 
-    from quiz.errors import InputError
     from quiz.assess.generate import dump_yaml
+    from quiz.errors import InputError
     from quiz.importers import import_file
 
     src, dst = Path(file), Path(out)

@@ -8,8 +8,8 @@ from quiz.cli._common import csv_list, fail_on_input_error
 
 def read_answers(path: str) -> dict:
     """Answers by question id (or position): a mapping, a list in order, or a filled-in sheet."""
-    from quiz.errors import InputError
     from quiz.course.safeyaml import load_yaml
+    from quiz.errors import InputError
 
     loaded = load_yaml(path)
     data = loaded.data
@@ -45,8 +45,8 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
     """
     from pathlib import Path
 
+    from quiz.course.selection import Filters
     from quiz.study.attempts import Store
-    from quiz.assess.generate import Filters
     from quiz.study.session import Plan, plan_from_banks, plan_from_sheet, run
     from quiz.study.terminal import TerminalUI
 

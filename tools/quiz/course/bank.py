@@ -11,11 +11,11 @@ from pathlib import Path
 
 from quiz import model, paths
 from quiz.course.corpus import Corpus, load_corpus
-from quiz.errors import InputError, Problem, display_path
 from quiz.course.lesson import load_lesson
-from quiz.model import Bank, Choice, Passage, cloze_blanks, fold_answer
 from quiz.course.safeyaml import Loaded, load_yaml
 from quiz.course.schemas import schema_errors
+from quiz.errors import InputError, Problem, display_path
+from quiz.model import Bank, Choice, Passage, cloze_blanks, fold_answer
 from quiz.textnorm import fold
 
 

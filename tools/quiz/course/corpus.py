@@ -11,8 +11,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from quiz import paths
-from quiz.errors import InputError
 from quiz.course.safeyaml import load_yaml
+from quiz.errors import InputError
 from quiz.textnorm import fold, fold_with_map
 
 

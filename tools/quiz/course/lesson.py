@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quiz.course.corpus import Chapter, Corpus
-from quiz.errors import InputError, Problem, display_path
 from quiz.course.safeyaml import load_yaml, read_text
 from quiz.course.schemas import schema_problems
+from quiz.errors import InputError, Problem, display_path
 from quiz.textnorm import fold, word_count
 
 EXCERPT_WORDS = (40, 250)

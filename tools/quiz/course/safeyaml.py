@@ -16,11 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
-                         ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent, StreamStartEvent)
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 
-from quiz.gcpause import gc_paused
 from quiz.errors import InputError, Problem, display_path
+from quiz.gcpause import gc_paused
 
 try:  # libyaml is much faster on large banks; the pure-Python parser behaves the same
     from yaml._yaml import CParser as _Parser

@@ -6,8 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from quiz import paths
-from quiz.errors import Problem
 from quiz.course.safeyaml import Loaded
+from quiz.errors import Problem
 
 
 @lru_cache(maxsize=None)

@@ -40,7 +40,9 @@ class Hit:
 
 class PassageIndex:
     def __init__(self, corpus: Corpus, chapters: list[str] | None = None, notes: bool = False):
-        from rank_bm25 import BM25Okapi  # numpy is slow to import: only load it for a search
+        from rank_bm25 import (
+            BM25Okapi,  # numpy is slow to import: only load it for a search
+        )
 
         self.paragraphs: list[tuple[str, str, int, str]] = []
         for ch in corpus.chapters.values():

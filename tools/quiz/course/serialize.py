@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from quiz import model
-from quiz.errors import InputError, Problem
 from quiz.course.safeyaml import Loaded
+from quiz.errors import InputError, Problem
 
 
 def question_to_dict(q: model.Question) -> dict[str, Any]:

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from quiz import model
-from quiz.errors import InputError, display_path
-from quiz.model import LETTERS
 from quiz.course.safeyaml import load_yaml
 from quiz.course.serialize import question_from_dict
+from quiz.errors import InputError, display_path
+from quiz.model import LETTERS
 
 SHEET_VERSION = 1
 

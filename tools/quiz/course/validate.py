@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quiz.gcpause import gc_paused
 from quiz import paths
 from quiz.course.bank import check_bank
 from quiz.course.corpus import Corpus, load_corpus
-from quiz.errors import InputError, Problem
 from quiz.course.lesson import check_lesson, load_lesson
+from quiz.errors import InputError, Problem
+from quiz.gcpause import gc_paused
 
 
 @dataclass

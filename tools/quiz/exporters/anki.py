@@ -19,8 +19,18 @@ import re
 from pathlib import Path
 
 from quiz import model
-from quiz.exporters.common import (ExportSource, ExportWarning, Item, citation, cloze_parts, h, number_text, numeric_prompt,
-                     shown_order, stable_int)
+from quiz.exporters.common import (
+    ExportSource,
+    ExportWarning,
+    Item,
+    citation,
+    cloze_parts,
+    h,
+    number_text,
+    numeric_prompt,
+    shown_order,
+    stable_int,
+)
 
 FORMAT = "anki"
 SUFFIX = ".apkg"

@@ -102,7 +102,7 @@ def shown_order(item: Item) -> list[int]:
     shown solved."""
     if item.order:
         return list(item.order)
-    from quiz.assess.generate import shuffled_order
+    from quiz.course.selection import shuffled_order
 
     order = shuffled_order(item.question, random.Random(f"export:{item.question.id}"))
     if isinstance(item.question, model.Matching) and len(order) > 1 and order == sorted(order):

@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from quiz import model
-from quiz.exporters.common import ExportSource, Item, citation, cloze_numbered, numeric_prompt, shown_order
+from quiz.exporters.common import (
+    ExportSource,
+    Item,
+    citation,
+    cloze_numbered,
+    numeric_prompt,
+    shown_order,
+)
 
 LETTERS = model.LETTERS
 

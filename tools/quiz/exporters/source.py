@@ -23,7 +23,7 @@ def load_source(refs: list[str], title: str | None = None) -> ExportSource:
     if sheets:
         return _from_key(refs[0], kinds[0][1], title)
     from quiz.course.bank import load_bank
-    from quiz.assess.generate import resolve_bank_path
+    from quiz.course.selection import resolve_bank_path
 
     paths = [resolve_bank_path(ref) for ref in refs]
     seen: dict[Path, str] = {}

@@ -3,6 +3,9 @@
 `quiz import FILE --format gift|moodle -o BANK.yaml` runs `import_file`; every imported
 question is marked `needs_passage: true`, which `quiz validate` lists until a passage
 quote from the chapter is added.
+
+May import: quiz.course, quiz.assess, the ground, and quiz.exporters.common (an importer
+undoes what an exporter writes, such as a numeric question's unit suffix).
 """
 from __future__ import annotations
 

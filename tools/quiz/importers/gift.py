@@ -28,8 +28,18 @@ import re
 from pathlib import Path
 
 from quiz.errors import InputError, display_path
-from quiz.importers.common import (Extracted, Imported, ImportWarning, Raw, as_number, build_bank, choice_list,
-                     clean_short_answers, html_to_text, number)
+from quiz.importers.common import (
+    Extracted,
+    Imported,
+    ImportWarning,
+    Raw,
+    as_number,
+    build_bank,
+    choice_list,
+    clean_short_answers,
+    html_to_text,
+    number,
+)
 
 # escaped characters are swapped for private-use code points while parsing
 _ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003", "\\{": "\ue004",

@@ -23,8 +23,19 @@ import re
 from pathlib import Path
 
 from quiz.errors import InputError, display_path
-from quiz.importers.common import (Extracted, Imported, ImportWarning, Raw, as_number, build_bank, category_name, choice_list,
-                     clean_short_answers, html_to_text, number)
+from quiz.importers.common import (
+    Extracted,
+    Imported,
+    ImportWarning,
+    Raw,
+    as_number,
+    build_bank,
+    category_name,
+    choice_list,
+    clean_short_answers,
+    html_to_text,
+    number,
+)
 
 ADDED_FORM = "100.0000000"
 # the combined feedback Moodle fills in by default: not the author's words, so not kept

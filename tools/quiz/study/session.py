@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from quiz import model
-from quiz.study.attempts import Store, now
 from quiz.course.bank import load_bank
 from quiz.course.index import find_question
-from quiz.errors import InputError, display_path
-from quiz.assess.generate import Filters, resolve_bank_path, select, shuffled_order
+from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_order
 from quiz.course.sheets import KeyItem, load_sheet
+from quiz.errors import InputError, display_path
+from quiz.study.attempts import Store, now
 
 
 @dataclass

@@ -16,9 +16,9 @@ from rich.text import Text
 
 from quiz import model
 from quiz.course.corpus import load_corpus
+from quiz.course.sheets import KeyItem
 from quiz.model import LETTERS
 from quiz.study.session import Summary
-from quiz.course.sheets import KeyItem
 
 HINTS = {
     "single": "Type the letter (or number) of your choice.",
