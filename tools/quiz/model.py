@@ -62,6 +62,12 @@ class Question:
     bank: str = ""
     file: str = ""
     line: int = 0
+    more_passages: tuple[Passage, ...] = ()  # a question that compares passages quotes each
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        """Every passage the answer follows from: `passage` first, then any others."""
+        return (self.passage, *self.more_passages)
 
     # -- reading and grading responses -------------------------------------------------
     def parse(self, response: Any) -> Any:

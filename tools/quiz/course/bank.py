@@ -97,9 +97,7 @@ def check_bank(path: str | Path, corpus: Corpus | None = None, check_quotes: boo
             where = f"lesson {display_path(lesson_file)}" if lesson_file else "a lesson (none found) or the bank's 'objectives'"
             problems.append(Problem(f, line(("questions", i, "objective")),
                                     f"objective '{objective}' is not defined by {where}"))
-        passage = q.get("passage")
-        quote = passage.get("quote") if isinstance(passage, dict) else None
-        chapter = (passage.get("chapter") or bank.chapter) if isinstance(passage, dict) else None
+        listed = _passage_list(q.get("passage"))
         for where, text in _placeholders(q):
             if not (where == ("passage", "quote") and q.get("needs_passage")):
                 problems.append(Problem(f, line(("questions", i) + where),
@@ -107,17 +105,29 @@ def check_bank(path: str | Path, corpus: Corpus | None = None, check_quotes: boo
         if q.get("needs_passage"):
             problems.append(Problem(f, qline, f"question {qid} needs a passage quote from its chapter "
                                     "(imported; then remove 'needs_passage')"))
-        elif check_quotes and isinstance(quote, str) and isinstance(chapter, str):
-            msg = quote_problem(Passage(quote, chapter), corpus)
-            if msg:
-                problems.append(Problem(f, line(("questions", i, "passage", "quote")), f"{qid}: {msg}"))
+        elif check_quotes:
+            for where, passage in listed:
+                quote, chapter = passage.get("quote"), passage.get("chapter") or bank.chapter
+                if isinstance(quote, str) and isinstance(chapter, str):
+                    msg = quote_problem(Passage(quote, chapter), corpus)
+                    if msg:
+                        problems.append(Problem(f, line(("questions", i) + where + ("quote",)), f"{qid}: {msg}"))
         if i in bad_questions:
             continue
         question = _build(q, bank, f, qline, loaded, i, problems)
         if question is not None:
             bank.questions.append(question)
-            result.quote_lines[question.id] = line(("questions", i, "passage", "quote"))
+            result.quote_lines[question.id] = line(("questions", i) + listed[0][0] + ("quote",))
     return result
+
+
+def _passage_list(passage) -> list[tuple[tuple, dict]]:
+    """(YAML path, mapping) of each passage of a question: `passage` is one mapping or a list."""
+    if isinstance(passage, dict):
+        return [(("passage",), passage)]
+    if isinstance(passage, list):
+        return [(("passage", j), p) for j, p in enumerate(passage) if isinstance(p, dict)] or [(("passage",), {})]
+    return [(("passage",), {})]
 
 
 def _placeholders(value, where: tuple = ()):
@@ -160,12 +170,15 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
     here = ("questions", i)
     start = len(problems)
     add = lambda where, msg: problems.append(Problem(f, line(here + where), msg))  # noqa: E731
-    chapter = q["passage"].get("chapter") or bank.chapter
-    if not chapter:
-        add(("passage",), "give the passage's 'chapter': the bank has no default chapter")
-        return None
+    passages = []
+    for where, p in _passage_list(q["passage"]):
+        chapter = p.get("chapter") or bank.chapter
+        if not chapter:
+            add(where, "give the passage's 'chapter': the bank has no default chapter")
+            return None
+        passages.append(Passage(p["quote"], chapter))
     common = dict(id=q["id"], prompt=q["prompt"], explanation=q["explanation"],
-                  passage=Passage(q["passage"]["quote"], chapter), objective=q["objective"],
+                  passage=passages[0], more_passages=tuple(passages[1:]), objective=q["objective"],
                   difficulty=q["difficulty"], tags=tuple(q.get("tags", ())), feedback=q.get("feedback", ""),
                   bank=bank.id, file=f, line=qline)
     t = q["type"]

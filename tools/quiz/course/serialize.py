@@ -41,7 +41,8 @@ def question_to_dict(q: model.Question) -> dict[str, Any]:
     if q.feedback:
         d["feedback"] = q.feedback
     d["explanation"] = q.explanation
-    d["passage"] = {"quote": q.passage.quote, "chapter": q.passage.chapter}
+    listed = [{"quote": p.quote, "chapter": p.chapter} for p in q.passages]
+    d["passage"] = listed[0] if len(listed) == 1 else listed
     d["objective"] = q.objective
     d["difficulty"] = q.difficulty
     if q.tags:

@@ -32,11 +32,12 @@ HINTS = {
 }
 
 
-def citation(q: model.Question) -> str:
-    ch = load_corpus().chapters.get(q.passage.chapter)
+def citation(q: model.Question, passage: model.Passage | None = None) -> str:
+    passage = passage or q.passage
+    ch = load_corpus().chapters.get(passage.chapter)
     if ch is None:
-        return q.passage.chapter
-    span = ch.find(q.passage.quote)
+        return passage.chapter
+    span = ch.find(passage.quote)
     where = f", {ch.source.file.name}:{ch.line_of(span[0])}" if span else ""
     return f"{ch.citation} — {ch.label}{where}"
 
@@ -113,8 +114,9 @@ class TerminalUI:
             parts.append(Text(grade.feedback, style="yellow"))
         parts.append(Text.assemble(("Answer: ", "bold"), q.answer_text()))
         parts.append(Text(q.explanation))
-        parts.append(Panel(Group(Text(f"“{q.passage.quote}”", style="italic"), Text(f"— {citation(q)}", style="dim")),
-                           title="From the source", title_align="left", border_style="dim"))
+        for p in q.passages:
+            parts.append(Panel(Group(Text(f"“{p.quote}”", style="italic"), Text(f"— {citation(q, p)}", style="dim")),
+                               title="From the source", title_align="left", border_style="dim"))
         self.console.print(Group(*parts))
         self.console.print()
 
