@@ -284,6 +284,19 @@ def test_source_pages_put_a_target_before_every_paragraph():
     assert "**IV\\. Artificial Intelligence**" in md  # a markdown heading of the text, shown bold
 
 
+def test_references_by_id_become_links(built):
+    """{excerpt}, {term} and {lesson} in a lesson body link to the excerpt, glossary entry and page."""
+    root, _ = built
+    html = (root / "book" / "_build" / "html" / "lessons" / f"{LESSON}.html").read_text(encoding="utf-8")
+    points = html[html.index('id="key-points"'):]
+    hrefs = re.findall(r'<a class="reference internal" href="([^"]+)"', points[:4000])
+    assert any(h.endswith("#lawfare-01-x1") for h in hrefs), hrefs
+    assert any("glossary.html#term-Data-localization" in h or "glossary.html#term-data-localization" in h.lower()
+               for h in hrefs), hrefs
+    assert any(h.split("#")[0] in ("", "#", f"{LESSON}.html") for h in hrefs), hrefs
+    assert "{lesson}" not in points and "{excerpt}" not in points
+
+
 def test_instructor_guide_documents_every_command(built):
     """sphinx-click reads the commands from the CLI itself; the book code never imports it."""
     import click

@@ -29,7 +29,7 @@ from quiz.book.pages import (
     term_role,
 )
 from quiz.course.corpus import Corpus
-from quiz.course.lesson import EXCERPT_BLOCK, Excerpt, Lesson, resolve_excerpt
+from quiz.course.lesson import EXCERPT_BLOCK, REFERENCE, Excerpt, Lesson, resolve_excerpt
 from quiz.exporters.jupyterquiz import to_jupyterquiz
 from quiz.model import Bank
 
@@ -116,6 +116,21 @@ def _split_sections(body: str) -> list[str]:
             chunks.append([])
         chunks[-1].append(line)
     return ["\n".join(c).strip("\n") for c in chunks if any(x.strip() for x in c)]
+
+
+def link_references(body: str, glossary: dict[str, str]) -> str:
+    """{lesson}`id`, {excerpt}`id` and {term}`text` (validated by `quiz validate`) as
+    Sphinx links: to the lesson page (titled by Sphinx), the excerpt's block, the glossary."""
+    def link(m: re.Match) -> str:
+        kind, target = m.group(1), m.group(2).strip()
+        if kind == "lesson":
+            return f"{{doc}}`{target}`"
+        if kind == "excerpt":
+            lesson_id, _, number = target.rpartition("-x")
+            return f"{{ref}}`excerpt {number} of {lesson_id} <{target}>`"
+        return term_role(target, glossary.get(glossary_key(target)))
+
+    return REFERENCE.sub(link, body)
 
 
 def _place_excerpts(body: str, excerpts: dict[str, Excerpt]) -> str:
@@ -223,7 +238,7 @@ def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus,
         if isinstance(got, str):
             raise ExcerptError(f"{lesson.file}:{ref.line}: {got}")
         excerpts[ref.id] = got
-    body = _place_excerpts(lesson.body, excerpts)
+    body = link_references(_place_excerpts(lesson.body, excerpts), glossary or {})
     sections = _split_sections(body)
     terms = key_terms_markdown(lesson, glossary)
     at = next((i for i, s in enumerate(sections) if s.startswith("## Exercises")), len(sections))

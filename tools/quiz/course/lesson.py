@@ -20,7 +20,12 @@ OBJECTIVES = (3, 5)
 MIN_KEY_TERMS = 5
 MIN_EXERCISES = 4
 MIN_PROMPTS = 2
-REQUIRED_SECTIONS = ("Excerpts and commentary", "Exercises", "Discussion")
+REQUIRED_SECTIONS = ("Excerpts and commentary", "Exercises", "Discussion", "Key points")
+KEY_POINTS = (3, 5)
+
+# References by id, which the book turns into links: {lesson}`basc-03`, {excerpt}`nbr-03-x2`,
+# {term}`Cybersecurity Law` (a key term of some lesson, hence a glossary entry).
+REFERENCE = re.compile(r"\{(lesson|excerpt|term)\}`([^`]+)`")
 
 EXCERPT_BLOCK = re.compile(r"^(`{3,}|:{3,})\{excerpt\}\s*(\S*)\s*$")
 _DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{(exercise|solution)\}\s*(.*?)\s*$")
@@ -197,7 +202,7 @@ def check_lesson(lesson: Lesson, corpus: Corpus) -> list[Problem]:
 
 def body_structure(lesson: Lesson) -> dict:
     """Sections, excerpt placements, exercises, solutions and discussion items, with lines."""
-    info = {"sections": {}, "excerpts": [], "exercises": [], "solutions": [], "prompts": 0, "h1": []}
+    info = {"sections": {}, "excerpts": [], "exercises": [], "solutions": [], "prompts": 0, "points": 0, "h1": []}
     section = None
     fence: str | None = None
     pending_label: list | None = None
@@ -229,8 +234,8 @@ def body_structure(lesson: Lesson) -> dict:
             info["sections"][section] = lineno
         elif stripped.startswith("# "):
             info["h1"].append(lineno)
-        elif section == "Discussion" and re.match(r"^(\d+[.)]|[-*+])\s+\S", stripped):
-            info["prompts"] += 1
+        elif section in ("Discussion", "Key points") and re.match(r"^(\d+[.)]|[-*+])\s+\S", stripped):
+            info["prompts" if section == "Discussion" else "points"] += 1
     return info
 
 
@@ -287,4 +292,17 @@ def check_body(lesson: Lesson) -> list[Problem]:
     if "Discussion" in info["sections"] and info["prompts"] < MIN_PROMPTS:
         out.append(Problem(f, info["sections"]["Discussion"],
                            f"{info['prompts']} discussion prompts; a lesson has at least {MIN_PROMPTS} (as list items)"))
+    lo, hi = KEY_POINTS
+    if "Key points" in info["sections"] and not lo <= info["points"] <= hi:
+        out.append(Problem(f, info["sections"]["Key points"],
+                           f"{info['points']} key points; a lesson closes with {lo}\u2013{hi} (as list items)"))
+    return out
+
+
+def references(lesson: Lesson) -> list[tuple[str, str, int]]:
+    """(kind, target, file line) of every {lesson}, {excerpt} and {term} reference in the body."""
+    out = []
+    for i, line in enumerate(lesson.body.split("\n")):
+        for m in REFERENCE.finditer(line):
+            out.append((m.group(1), m.group(2).strip(), lesson.body_line + i))
     return out

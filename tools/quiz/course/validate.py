@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from quiz import paths
 from quiz.course.bank import check_bank
 from quiz.course.corpus import Corpus, load_corpus
-from quiz.course.lesson import check_lesson, load_lesson
+from quiz.course.lesson import check_lesson, load_lesson, references
 from quiz.errors import InputError, Problem
 from quiz.gcpause import gc_paused
+from quiz.textnorm import fold
 
 
 @dataclass
@@ -63,6 +65,48 @@ def _is_lesson(path: Path) -> bool:
         return True  # let the lesson loader report why it cannot be read
 
 
+def check_references(lesson) -> list[Problem]:
+    """Every {lesson}, {excerpt} and {term} reference names something the course has."""
+    refs = references(lesson)
+    if not refs:
+        return []
+    course = _course_targets(paths.lessons_dir())
+    out = []
+    for kind, target, line in refs:
+        if kind == "lesson" and target not in course["lesson"]:
+            out.append(Problem(lesson.file, line, f"{{lesson}}`{target}`: no lesson has this id; "
+                                                  "use a file name of lessons/ without '.md'"))
+        elif kind == "excerpt" and target not in course["excerpt"]:
+            out.append(Problem(lesson.file, line, f"{{excerpt}}`{target}`: no lesson defines this excerpt id"))
+        elif kind == "term" and _term_key(target) not in course["term"]:
+            out.append(Problem(lesson.file, line, f"{{term}}`{target}`: not a key term of any lesson "
+                                                  "(spell it as a lesson's key_terms do)"))
+    return out
+
+
+def _term_key(term: str) -> str:
+    return " ".join(fold(term).casefold().split())
+
+
+@lru_cache(maxsize=4)
+def _course_targets(lessons_dir: Path) -> dict[str, set[str]]:
+    """Lesson ids, excerpt ids and key terms (case-folded) of the lessons in `lessons_dir`."""
+    found: dict[str, set[str]] = {"lesson": set(), "excerpt": set(), "term": set()}
+    for path in sorted(lessons_dir.glob("*.md")):
+        if path.name == "README.md":
+            continue
+        try:
+            lesson, _ = load_lesson(path)
+        except InputError:
+            continue
+        if lesson is None:
+            continue
+        found["lesson"].add(lesson.id)
+        found["excerpt"].update(e.id for e in lesson.excerpts)
+        found["term"].update(_term_key(term) for term, _ in lesson.key_terms)
+    return found
+
+
 def validate(targets: list[str | Path] | None = None, corpus: Corpus | None = None) -> Report:
     with gc_paused():
         return _validate(targets, corpus)
@@ -102,5 +146,6 @@ def _validate(targets: list[str | Path] | None, corpus: Corpus | None) -> Report
         report.errors += problems
         if lesson is not None:
             report.errors += check_lesson(lesson, corpus)
+            report.errors += check_references(lesson)
     report.errors.sort(key=lambda p: (p.file, p.line))
     return report
