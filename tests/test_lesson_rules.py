@@ -99,3 +99,13 @@ def test_lesson_rule(quiz, write, base, name, mutate, words, line):
     hits = [e for e in errors if words in e["message"]]
     assert hits, errors
     assert hits[0]["line"] == line, hits
+
+
+def test_a_wrapped_line_that_starts_with_a_number_is_not_another_point(quiz, write, base):
+    """'  2012) rest on …' continues a key point; counted as a seventh item it was refused."""
+    text = base.replace("- The same policy can serve more than one of the four strategies.",
+                        "- The same policy can serve more than one of the four strategies (the essay's\n"
+                        "  2012) dating is its own.\n- A fourth point.\n- A fifth point.")
+    assert text != base
+    code, errors = run(quiz, write, text)
+    assert code == 0, errors

@@ -30,6 +30,8 @@ REFERENCE = re.compile(r"\{(lesson|excerpt|term)\}`([^`]+)`")
 EXCERPT_BLOCK = re.compile(r"^(`{3,}|:{3,})\{excerpt\}\s*(\S*)\s*$")
 _DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{(exercise|solution)\}\s*(.*?)\s*$")
 _LABEL = re.compile(r"^:label:\s*(\S+)")
+# A top-level list item; a wrapped line ("  2012) rest on …") is indented and does not count.
+_LIST_ITEM = re.compile(r"^ ?(\d+[.)]|[-*+])\s+\S")
 
 
 @dataclass
@@ -234,7 +236,7 @@ def body_structure(lesson: Lesson) -> dict:
             info["sections"][section] = lineno
         elif stripped.startswith("# "):
             info["h1"].append(lineno)
-        elif section in ("Discussion", "Key points") and re.match(r"^(\d+[.)]|[-*+])\s+\S", stripped):
+        elif section in ("Discussion", "Key points") and _LIST_ITEM.match(line):
             info["prompts" if section == "Discussion" else "points"] += 1
     return info
 
