@@ -62,6 +62,9 @@ class Question:
     bank: str = ""
     file: str = ""
     line: int = 0
+    # `quiz lint` rules this question silences, and why (bank key `lint`); no channel shows them
+    lint_ignore: tuple[str, ...] = ()
+    lint_reason: str = ""
 
     # -- reading and grading responses -------------------------------------------------
     def parse(self, response: Any) -> Any:
