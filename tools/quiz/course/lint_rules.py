@@ -44,26 +44,44 @@ def _letters(indices) -> str:
 LONGEST_FACTOR = 1.25   # the key at least this many times the longest distractor
 
 
-@rule("longest-key", "the key is the longest choice by a clear margin")
+_CLAUSE = re.compile(r"[,;:(—]|\s-\s|\b(and|because|which|that|while|whereas|so|but|since|although|if|when|"
+                     r"unless|with|through|by)\b", re.IGNORECASE)
+DETAIL_MARGIN = 2       # or longer by DETAIL_FACTOR with at least this many more clause markers than any distractor
+DETAIL_FACTOR = 1.1
+
+
+def detail(text: str) -> int:
+    """Clause and qualifier markers: punctuation that joins clauses, conjunctions, prepositions of means."""
+    return len(_CLAUSE.findall(text))
+
+
+@rule("longest-key", "the key is the longest choice by a clear margin, or distinctly more detailed")
 def longest_key(q: Question):
     if not isinstance(q, (Single, Multiple)):
         return
     lens = [choice_length(c.text) for c in q.choices]
     keys, others = _keys(q), _distractors(q)
+    which = "the key" if len(keys) == 1 else "every correct choice"
     shortest_key, longest_other = min(lens[i] for i in keys), max(lens[i] for i in others)
     if shortest_key >= LONGEST_FACTOR * longest_other:
-        which = "the key" if len(keys) == 1 else "every correct choice"
         yield (f"{which} ({shortest_key} characters) is longer than every distractor (at most {longest_other}) by "
                f"{shortest_key / longest_other - 1:.0%}; make the distractors as long and as specific")
+        return
+    key_detail = min(detail(q.choices[i].text) for i in keys)
+    other_detail = max(detail(q.choices[i].text) for i in others)
+    if shortest_key >= DETAIL_FACTOR * longest_other and key_detail >= other_detail + DETAIL_MARGIN:
+        yield (f"{which} is the longest choice and the most detailed ({key_detail} clauses or qualifiers, every "
+               f"distractor at most {other_detail}); give the distractors the same structure")
 
 
 # -- absolute words and hedges -------------------------------------------------------------
 ABSOLUTES = ("always", "never", "only", "all", "none", "no longer", "completely", "purely", "entirely", "solely",
              "exclusively", "wholly", "totally", "every", "nothing", "abolished", "any", "fully", "sole", "cannot",
              "impossible", "all-out", "whatsoever", "invariably", "unconditionally", "absolute", "absolutely")
-HEDGES = ("may", "might", "often", "some", "can", "could", "tends", "tend", "partly", "partially", "in part",
-          "largely", "mostly", "usually", "generally", "likely", "possibly", "potentially", "sometimes",
-          "relatively", "one of", "several", "suggests", "appears", "seems")
+# "can", "could", "some" and "one of" are left out: in the course they mostly state ability or quantity
+HEDGES = ("may", "might", "often", "tends", "tend", "partly", "partially", "in part", "largely", "mostly", "usually",
+          "generally", "likely", "possibly", "potentially", "sometimes", "relatively", "to some extent",
+          "to a degree", "in some cases", "suggests", "appears", "seems", "arguably", "perhaps")
 _ABSOLUTE = word_pattern(ABSOLUTES)
 _HEDGE = word_pattern(HEDGES)
 
@@ -245,24 +263,27 @@ def typed_variants(q: Question):
 
 
 # -- difficulty ------------------------------------------------------------------------------------
+RECALL_SHARE = 0.8   # of the answer's word triples found in the quote: the answer is the passage's sentence
+
+
 @rule("difficulty-recall", "difficulty 3 (reasoning) on an item whose answer is a verbatim phrase of the passage")
 def difficulty_recall(q: Question):
     if q.difficulty != 3:
         return
     quote = q.passage.quote
     if isinstance(q, (Single, Multiple)):
-        verbatim = all(len(words(q.choices[i].text)) >= 3 and contains_phrase(quote, q.choices[i].text) for i in _keys(q))
-        what = "the key is"
+        verbatim = all(len(words(q.choices[i].text)) >= 3 and contains_phrase(quote, q.choices[i].text)
+                       or quote_overlap(q.choices[i].text, quote) >= RECALL_SHARE for i in _keys(q))
+        what = "the key is (nearly)"
     elif isinstance(q, Short):
-        verbatim = contains_phrase(quote, q.answers[0]) and contains_phrase(quote, q.prompt) is False \
-            and quote_overlap(q.prompt, quote) >= 0.5
+        verbatim = contains_phrase(quote, q.answers[0]) and quote_overlap(q.prompt, quote) >= 0.5
         what = "the answer and most of the prompt are"
     elif isinstance(q, Cloze):
         filled = re.sub(r"\{\{(.*?)\}\}", lambda m: m.group(1).split("|")[0], q.prompt)
-        verbatim = quote_overlap(filled, quote) >= 0.8
+        verbatim = quote_overlap(filled, quote) >= RECALL_SHARE
         what = "the filled-in sentence is"
     elif isinstance(q, TrueFalse):
-        verbatim = q.answer and quote_overlap(q.prompt, quote) >= 0.8
+        verbatim = q.answer and quote_overlap(q.prompt, quote) >= RECALL_SHARE
         what = "the statement is"
     else:
         return

@@ -32,9 +32,16 @@ def ngrams(ws: tuple[str, ...], n: int) -> set[tuple[str, ...]]:
     return {ws[i:i + n] for i in range(len(ws) - n + 1)}
 
 
+# Names every question of the course uses: sharing them with the prompt says nothing.
+UBIQUITOUS = frozenset("china chinese beijing prc us u united states america american government state party ccp "
+                       "cpc report chapter".split())
+
+
 def distinctive_ngrams(text: str, n: int = 3) -> set[tuple[str, ...]]:
-    """Word n-grams of `text` with at least two words that are not stop words."""
-    return {g for g in ngrams(words(text), n) if sum(w not in STOP for w in g) >= 2}
+    """Word n-grams of `text` (possessive 's dropped) with at least two words that are neither stop
+    words nor the names every question uses."""
+    ws = tuple(w for w in words(text) if w != "s")
+    return {g for g in ngrams(ws, n) if sum(w not in STOP and w not in UBIQUITOUS for w in g) >= 2}
 
 
 def quote_overlap(text: str, quote: str, n: int = 3) -> float:
