@@ -240,3 +240,10 @@ def test_missing_variants_suggests_the_forms_the_grader_refuses(accepted, contex
 ])
 def test_missing_variants_stays_quiet_when_the_grader_already_accepts(accepted, context):
     assert missing_variants(accepted, context) == []
+
+
+def test_an_invalid_bank_among_many_is_reported_with_its_line(quiz, write):
+    path = _clean_plus(write, "    lint: {ignore: [hedged-key]}\n")
+    result = quiz("lint", CLEAN, path)
+    assert result.exit_code == 2
+    assert f"{path}:" in result.output and "'reason' is required" in result.output

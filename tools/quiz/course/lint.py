@@ -14,6 +14,7 @@ from quiz.course.bank import load_bank
 from quiz.course.corpus import Corpus, load_corpus
 from quiz.course.lint_figures import THRESHOLDS, Figures, figures
 from quiz.course.lint_rules import RULES
+from quiz.course.schemas import prefer_compiled
 from quiz.course.validate import collect
 from quiz.errors import InputError, Problem
 from quiz.gcpause import gc_paused
@@ -101,6 +102,8 @@ def lint(targets: list[str | Path] | None = None, corpus: Corpus | None = None) 
         corpus = corpus or load_corpus()
         banks, _lessons, missing = collect(targets)
         report = LintReport(errors=list(missing))
+        if len(banks) > 1:
+            prefer_compiled()
         everything: list[Question] = []
         for path in banks:
             try:

@@ -63,6 +63,8 @@ _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Zl", "Zp"}
 
 def fold_duplicate(text: str) -> str:
     """Case, white space, compatibility forms and invisible characters folded away."""
+    if text.isascii() and text.isprintable():  # nothing to normalise or make visible: the common case
+        return " ".join(text.casefold().split())
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES or ch.isspace())
     return " ".join(text.casefold().split())
