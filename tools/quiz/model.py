@@ -63,6 +63,9 @@ class Question:
     file: str = ""
     line: int = 0
     more_passages: tuple[Passage, ...] = ()  # a question that compares passages quotes each
+    # `quiz lint` rules this question silences, and why (bank key `lint`); no channel shows them
+    lint_ignore: tuple[str, ...] = ()
+    lint_reason: str = ""
 
     @property
     def passages(self) -> tuple[Passage, ...]:

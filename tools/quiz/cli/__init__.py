@@ -18,6 +18,9 @@ COMMANDS = {
     "validate": ("validate_cmd:validate",
                  "Check banks and lessons: schema, answers, objectives, unique ids, and that every quote is found "
                  "verbatim in its chapter."),
+    "lint": ("lint_cmd:lint",
+             "Find item-writing flaws that let a student score without reading, and the scores blind strategies "
+             "get per bank and for the course."),
     "list": ("list_cmd:list_banks", "List banks with their source, chapter, question count and counts by type."),
     "passages": ("passages_cmd:passages", "Find passages of the source texts to quote, and read whole chapters."),
     "generate": ("generate_cmd:generate",

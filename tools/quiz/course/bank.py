@@ -180,7 +180,8 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
     common = dict(id=q["id"], prompt=q["prompt"], explanation=q["explanation"],
                   passage=passages[0], more_passages=tuple(passages[1:]), objective=q["objective"],
                   difficulty=q["difficulty"], tags=tuple(q.get("tags", ())), feedback=q.get("feedback", ""),
-                  bank=bank.id, file=f, line=qline)
+                  bank=bank.id, file=f, line=qline,
+                  lint_ignore=tuple(q.get("lint", {}).get("ignore", ())), lint_reason=q.get("lint", {}).get("reason", ""))
     t = q["type"]
     if t in ("single", "multiple"):
         choices = tuple(Choice(c["text"], bool(c.get("correct", False)), c.get("feedback", "")) for c in q["choices"])

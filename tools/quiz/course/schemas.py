@@ -61,8 +61,20 @@ def fast_validators(which: str):
 FAST_ABOVE = 40  # questions: below this, compiling the fast validators costs more than it saves
 
 
+_many_banks = False
+
+
+def prefer_compiled() -> None:
+    """Use the fast validators for banks (and their lessons) of any size from now on: for a run
+    over many banks (`quiz lint` over the course), where compiling once costs less than
+    importing jsonschema and running it on each."""
+    global _many_banks
+    _many_banks = True
+
+
 def _large(data) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("questions"), list) and len(data["questions"]) > FAST_ABOVE
+    return _many_banks or isinstance(data, dict) and isinstance(data.get("questions"), list) \
+        and len(data["questions"]) > FAST_ABOVE
 
 
 def is_valid_fast(data, which: str) -> bool:
