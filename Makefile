@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 UVENV  := .uv
 UV     := UV_PYTHON=$(PYTHON) UV_PYTHON_DOWNLOADS=never $(UVENV)/bin/uv
 
-.PHONY: book test install install-test lock-check lock browser clean bench
+.PHONY: book test install install-test lock-check lock upgrade browser clean bench
 
 # uv itself, pinned by hash in .ci/uv.txt, in a small venv of its own (so syncing .venv
 # never removes the tool doing the syncing).
@@ -39,8 +39,12 @@ browser:
 test: install-test browser
 	$(BIN)/python -m pytest
 
-# Re-resolve every package to the newest release pyproject.toml allows, and rewrite uv.lock.
+# After editing pyproject.toml: record the change in uv.lock, keeping every other pin.
 lock: $(UVENV)/bin/uv
+	$(UV) lock
+
+# Move every package to the newest release pyproject.toml allows (then run `make test`).
+upgrade: $(UVENV)/bin/uv
 	$(UV) lock --upgrade
 
 bench: install-test

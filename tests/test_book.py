@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from quiz import paths
-from quiz.corpus import load_corpus
+from quiz.course.corpus import load_corpus
 from quiz.textnorm import fold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,7 +26,7 @@ LESSON = "lawfare-01"
 
 
 def _clear_caches():
-    from quiz import schemas
+    from quiz.course import schemas
 
     paths.course_root.cache_clear()
     load_corpus.cache_clear()
@@ -66,7 +66,7 @@ def course(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The fixture course, built once for the tests that need the HTML."""
-    from quiz.book import build
+    from quiz.book.build import build
 
     root = make_course(tmp_path_factory.mktemp("built") / "course")
     with pytest.MonkeyPatch.context() as mp:
@@ -89,7 +89,7 @@ def notebook(root: Path, lesson=LESSON) -> nbformat.NotebookNode:
 # -- the lesson page --------------------------------------------------------------------
 
 def test_lesson_page_has_every_part_in_order(course):
-    from quiz.book import assemble
+    from quiz.book.build import assemble
 
     assemble()
     nb = notebook(course)
@@ -112,8 +112,8 @@ def test_lesson_page_has_every_part_in_order(course):
 
 
 def test_excerpts_are_the_source_text_verbatim_with_a_link_to_their_line(course):
-    from quiz.book import assemble
-    from quiz.lesson import load_lesson, resolve_excerpt
+    from quiz.book.build import assemble
+    from quiz.course.lesson import load_lesson, resolve_excerpt
 
     assemble()
     text = "\n".join(c.source for c in notebook(course).cells if c.cell_type == "markdown")
@@ -134,8 +134,8 @@ def test_excerpts_are_the_source_text_verbatim_with_a_link_to_their_line(course)
 
 
 def test_the_quiz_output_is_written_into_the_notebook(course):
-    from quiz.bank import load_bank
-    from quiz.book import assemble
+    from quiz.course.bank import load_bank
+    from quiz.book.build import assemble
     from quiz.exporters.jupyterquiz import to_jupyterquiz
 
     assemble()
@@ -152,7 +152,7 @@ def test_the_quiz_output_is_written_into_the_notebook(course):
 
 
 def test_a_lesson_without_a_bank_says_so(course):
-    from quiz.book import assemble
+    from quiz.book.build import assemble
 
     (course / "quizzes" / f"{LESSON}.yaml").unlink()
     assemble()
@@ -164,7 +164,7 @@ def test_a_lesson_without_a_bank_says_so(course):
 # -- incremental assembly -----------------------------------------------------------------
 
 def test_assembling_twice_writes_nothing_and_a_bank_edit_rewrites_only_its_page(course):
-    from quiz.book import assemble
+    from quiz.book.build import assemble
 
     first = assemble()
     assert len(first.written) > 25
@@ -181,7 +181,7 @@ def test_assembling_twice_writes_nothing_and_a_bank_edit_rewrites_only_its_page(
 
 
 def test_pages_of_removed_lessons_are_deleted(course):
-    from quiz.book import assemble
+    from quiz.book.build import assemble
 
     stale = course / "book" / "lessons" / "gone-01.ipynb"
     stale.parent.mkdir(parents=True)
@@ -193,7 +193,7 @@ def test_pages_of_removed_lessons_are_deleted(course):
 def test_toc_lists_every_lesson_and_every_source_chapter(course):
     import yaml
 
-    from quiz.book import assemble
+    from quiz.book.build import assemble
 
     text = (course / "lessons" / f"{LESSON}.md").read_text(encoding="utf-8")
     (course / "lessons" / "zz-copy.md").write_text(text.replace(f"lesson: {LESSON}", "lesson: zz-copy"))
@@ -210,8 +210,8 @@ def test_toc_lists_every_lesson_and_every_source_chapter(course):
 # -- course-wide pages --------------------------------------------------------------------
 
 def test_glossary_has_each_term_once_with_every_lesson_that_defines_it(course):
-    from quiz.book_pages import glossary_markdown
-    from quiz.lesson import load_lesson
+    from quiz.book.pages import glossary_markdown
+    from quiz.course.lesson import load_lesson
 
     lesson, _ = load_lesson(course / "lessons" / f"{LESSON}.md")
     other = dataclasses.replace(lesson, id="cpc-01", title="Other lesson",
@@ -228,7 +228,7 @@ def test_glossary_has_each_term_once_with_every_lesson_that_defines_it(course):
 
 
 def test_a_key_term_links_to_the_glossarys_spelling_of_it():
-    from quiz.book_pages import term_role
+    from quiz.book.pages import term_role
 
     assert term_role("Splinternet") == "{term}`Splinternet`"
     assert term_role("\u201cFlood the zone\u201d", "'Flood the zone'") == "{term}`\u201cFlood the zone\u201d <'Flood the zone'>`"
@@ -238,7 +238,7 @@ def test_a_key_term_links_to_the_glossarys_spelling_of_it():
 def test_bibliography_has_the_five_reports():
     from pybtex.database import parse_string
 
-    from quiz.book_pages import bibtex
+    from quiz.book.pages import bibtex
 
     corpus = load_corpus()
     db = parse_string(bibtex(corpus), "bibtex")
@@ -253,7 +253,7 @@ def test_bibliography_has_the_five_reports():
 def test_readmes_keep_their_examples_inside_the_example_block():
     from markdown_it import MarkdownIt
 
-    from quiz.book_pages import readme_for_book
+    from quiz.book.pages import readme_for_book
 
     readme = (REPO / "lessons" / "README.md").read_text(encoding="utf-8")
 
@@ -274,7 +274,7 @@ def test_readmes_keep_their_examples_inside_the_example_block():
 
 
 def test_source_pages_put_a_target_before_every_paragraph():
-    from quiz.book_pages import source_chapter_page
+    from quiz.book.pages import source_chapter_page
 
     chapter = load_corpus().chapters["carter-01"]
     md = source_chapter_page(chapter, [])
@@ -284,22 +284,37 @@ def test_source_pages_put_a_target_before_every_paragraph():
     assert "**IV\\. Artificial Intelligence**" in md  # a markdown heading of the text, shown bold
 
 
-def test_commands_page_has_the_help_of_every_command():
-    from quiz.book_pages import commands_markdown
+def test_references_by_id_become_links(built):
+    """{excerpt}, {term} and {lesson} in a lesson body link to the excerpt, glossary entry and page."""
+    root, _ = built
+    html = (root / "book" / "_build" / "html" / "lessons" / f"{LESSON}.html").read_text(encoding="utf-8")
+    points = html[html.index('id="key-points"'):]
+    hrefs = re.findall(r'<a class="reference internal" href="([^"]+)"', points[:4000])
+    assert any(h.endswith("#lawfare-01-x1") for h in hrefs), hrefs
+    assert any("glossary.html#term-Data-localization" in h or "glossary.html#term-data-localization" in h.lower()
+               for h in hrefs), hrefs
+    assert any(h.split("#")[0] in ("", "#", f"{LESSON}.html") for h in hrefs), hrefs
+    assert "{lesson}" not in points and "{excerpt}" not in points
+
+
+def test_instructor_guide_documents_every_command(built):
+    """sphinx-click reads the commands from the CLI itself; the book code never imports it."""
+    import click
     from quiz.cli import cli
 
-    md = commands_markdown()
-    import click
-
+    root, _ = built
+    html = (root / "book" / "_build" / "html" / "instructor.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", html)
     for name in cli.list_commands(click.Context(cli)):
-        assert f"## `quiz {name}`" in md
-    assert "## `quiz book build`" in md and "Usage: quiz book build [OPTIONS]" in md
+        assert f"quiz {name}" in text, name
+        assert cli.get_command(click.Context(cli), name).get_short_help_str(200)[:30] in text, name
+    assert "quiz book build" in text and "--clean" in text
 
 
 # -- the validation gate ------------------------------------------------------------------
 
 def test_an_invalid_bank_stops_the_build_with_the_validators_message(course):
-    from quiz.book import BookError, build
+    from quiz.book.build import BookError, build
 
     bank = course / "quizzes" / f"{LESSON}.yaml"
     bank.write_text(bank.read_text(encoding="utf-8").replace("China boasted 802 million Internet users",
@@ -368,7 +383,7 @@ def test_the_site_loads_nothing_from_other_hosts(built):
 
 
 def test_rebuilding_after_a_bank_edit_rereads_only_that_lesson(built):
-    from quiz.book import build
+    from quiz.book.build import build
 
     root, _ = built
     bank = root / "quizzes" / f"{LESSON}.yaml"
@@ -380,7 +395,7 @@ def test_rebuilding_after_a_bank_edit_rereads_only_that_lesson(built):
 
 
 def test_a_broken_reference_fails_the_build(built):
-    from quiz.book import BookError, build
+    from quiz.book.build import BookError, build
 
     root, _ = built
     lesson = root / "lessons" / f"{LESSON}.md"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 from quiz.exporters.jupyterquiz import LAST, convert, esc, to_jupyterquiz
 from quiz.model import (Choice, Cloze, Matching, Multiple, Numeric, Ordering, Passage, Short, Single,
                         TrueFalse, cloze_blanks)

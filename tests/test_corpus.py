@@ -1,7 +1,7 @@
 """The source corpus: the manifest's spans match the syllabus, and passages can be found."""
 from __future__ import annotations
 
-from quiz.corpus import load_corpus
+from quiz.course.corpus import load_corpus
 
 # The syllabus of COURSE.md: lesson id -> the first heading of its span, as printed in the source.
 SYLLABUS = {

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from quiz.bank import load_bank
-from quiz.corpus import load_corpus
-from quiz.lesson import load_lesson
+from quiz.course.bank import load_bank
+from quiz.course.corpus import load_corpus
+from quiz.course.lesson import load_lesson
 from quiz.model import TYPES
 
 SYLLABUS = [c for c in load_corpus().chapters] + ["synthesis"]

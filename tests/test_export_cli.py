@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 from quiz.exporters import gift, registry
 from quiz.exporters.common import from_banks
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pygiftparser import parser as giftparser
 
 from quiz import model
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 from quiz.exporters import gift
 from quiz.exporters.common import accepted_forms, cloze_parts, from_banks, from_questions, numeric_prompt
 

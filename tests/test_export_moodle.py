@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from quiz import model
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 from quiz.exporters import moodle
 from quiz.exporters.common import accepted_forms, from_banks, from_questions, numeric_prompt
 

@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from quiz import model
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 from quiz.exporters import html as html_export
 from quiz.exporters import markdown as md_export
 from quiz.exporters import registry

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from quiz import model
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 from quiz.exporters import qti
 from quiz.exporters.common import accepted_forms, cloze_parts, from_banks, from_questions, numeric_prompt
 
@@ -336,7 +336,7 @@ def test_a_sheet_keeps_its_order_and_does_not_shuffle(quiz, tmp_path):
     examples = [str(p) for p in EXAMPLES]
     assert quiz("generate", *examples, "-n", "8", "--seed", "3", "-o", tmp_path / "g").exit_code == 0
     from quiz.exporters.source import load_source
-    from quiz.sheets import load_key
+    from quiz.course.sheets import load_key
 
     key = load_key(tmp_path / "g" / "key-v1.yaml")
     zf, aid = package(load_source([str(tmp_path / "g" / "key-v1.yaml")]))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 
 EXAMPLE = "quizzes/examples/example-lawfare.yaml"
 

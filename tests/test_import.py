@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quiz import model
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 from quiz.exporters import gift, moodle
 from quiz.exporters.common import from_banks, from_questions
 from quiz.importers import import_file
-from quiz.serialize import question_to_dict
+from quiz.course.serialize import question_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "quizzes" / "examples").glob("*.yaml"))

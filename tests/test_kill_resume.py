@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from quiz import model
-from quiz.bank import load_bank
+from quiz.course.bank import load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ = str(Path(sys.executable).with_name("quiz"))

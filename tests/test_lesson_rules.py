@@ -72,6 +72,21 @@ CASES = [
     ("too few discussion prompts",
      lambda t: t.split("2. Is \"cyber")[0],
      "1 discussion prompts", 142),
+    ("missing key points",
+     lambda t: t.split("## Key points")[0],
+     "no '## Key points' section", 39),
+    ("too many key points",
+     lambda t: t + "- A fourth point.\n- A fifth point.\n- A sixth point.\n",
+     "6 key points; a lesson closes with 3", 148),
+    ("a link to a lesson that does not exist",
+     lambda t: t.replace("{lesson}`basc-01`", "{lesson}`basc-09`"),
+     "{lesson}`basc-09`: no lesson has this id", 151),
+    ("a link to an excerpt that does not exist",
+     lambda t: t.replace("{lesson}`basc-01`", "{excerpt}`nbr-03-x99`"),
+     "{excerpt}`nbr-03-x99`: no lesson defines this excerpt id", 151),
+    ("a link to a term that no lesson defines",
+     lambda t: t.replace("{lesson}`basc-01`", "{term}`Flux capacitor`"),
+     "{term}`Flux capacitor`: not a key term of any lesson", 151),
 ]
 
 
@@ -84,3 +99,13 @@ def test_lesson_rule(quiz, write, base, name, mutate, words, line):
     hits = [e for e in errors if words in e["message"]]
     assert hits, errors
     assert hits[0]["line"] == line, hits
+
+
+def test_a_wrapped_line_that_starts_with_a_number_is_not_another_point(quiz, write, base):
+    """'  2012) rest on …' continues a key point; counted as a seventh item it was refused."""
+    text = base.replace("- The same policy can serve more than one of the four strategies.",
+                        "- The same policy can serve more than one of the four strategies (the essay's\n"
+                        "  2012) dating is its own.\n- A fourth point.\n- A fifth point.")
+    assert text != base
+    code, errors = run(quiz, write, text)
+    assert code == 0, errors

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from quiz import model
-from quiz.bank import load_bank
-from quiz.generate import generate, write_variants
+from quiz.course.bank import load_bank
+from quiz.assess.generate import generate, write_variants
 
 ROOT = Path(__file__).resolve().parents[1]
 BANKS = sorted((ROOT / "quizzes").glob("*.yaml")) + sorted((ROOT / "quizzes" / "examples").glob("*.yaml"))

@@ -24,12 +24,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from quiz import model
-from quiz.bank import check_bank, load_bank
+from quiz.course.bank import check_bank, load_bank
 from quiz.errors import InputError
-from quiz.generate import shuffled_order
-from quiz.safeyaml import load_yaml
-from quiz.schemas import is_valid_fast, validator
-from quiz.sheets import KeyItem
+from quiz.course.selection import shuffled_order
+from quiz.course.safeyaml import load_yaml
+from quiz.course.schemas import is_valid_fast, validator
+from quiz.course.sheets import KeyItem
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK_FILES = sorted((ROOT / "quizzes").glob("*.yaml")) + sorted((ROOT / "quizzes" / "examples").glob("*.yaml"))
@@ -223,7 +223,7 @@ def test_the_correct_response_gets_full_credit_in_any_shown_order(q, seed):
 @given(st.dictionaries(st.sampled_from([q.id for q in all_questions()[:40]] + ["1", "2", "99", "x"]), RESPONSES,
                        max_size=12))
 def test_grading_a_whole_response_stays_within_zero_and_max(answers):
-    from quiz.grading import Response, grade_response
+    from quiz.assess.grading import Response, grade_response
 
     key = _key()
     result = grade_response(Response("s", "", "s.yaml", answers), [key])
@@ -239,8 +239,8 @@ def test_grading_a_whole_response_stays_within_zero_and_max(answers):
 @lru_cache(maxsize=None)
 def _key():
     """A real answer key: 12 questions of the example banks, as `quiz generate` writes it."""
-    from quiz.generate import dump_yaml, generate
-    from quiz.sheets import load_key
+    from quiz.assess.generate import dump_yaml, generate
+    from quiz.course.sheets import load_key
 
     variant = generate([str(ROOT / "quizzes/examples/example-lawfare.yaml"),
                         str(ROOT / "quizzes/examples/example-cpc.yaml")], 12, seed=11)[0]
@@ -275,8 +275,8 @@ def a_class(draw):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(a_class())
 def test_item_analysis_figures_stay_in_their_ranges(students):
-    from quiz.grading import Response, grade_response
-    from quiz.item_analysis import analyse
+    from quiz.assess.grading import Response, grade_response
+    from quiz.assess.item_analysis import analyse
 
     key = _key()
     results = [grade_response(Response(f"s{i}", "", f"s{i}", a), [key]) for i, a in enumerate(students)]
@@ -321,7 +321,7 @@ def key_data(draw):
 @given(key_data())
 def test_key_yaml_reads_back_as_the_key(key):
     """Keys are written with each question's YAML made once and indented into place."""
-    from quiz.generate import dump_yaml, key_yaml
+    from quiz.assess.generate import dump_yaml, key_yaml
 
     fragments: dict = {}
     text = key_yaml(key, fragments)

@@ -181,13 +181,13 @@ def test_sigkill_mid_quiz_loses_nothing_already_answered(tmp_path, env, root):
 
 
 def test_concurrent_writers_lose_no_rows(tmp_path, root):
-    from quiz.attempts import Store
+    from quiz.study.attempts import Store
 
     db = tmp_path / "c.db"
     Store(db).close()
     writers, per_writer = 6, 60
     script = (
-        "import sys; from quiz.attempts import Store\n"
+        "import sys; from quiz.study.attempts import Store\n"
         "s = Store(sys.argv[1]); a = s.start_attempt('practice', 'w' + sys.argv[2], {'items': []})\n"
         f"for i in range({per_writer}): s.record_answer(a, i, 'q%d' % i, 'b', 'o', 'A', 1.0)\n"
         "s.finish_attempt(a)\n"
@@ -200,7 +200,7 @@ def test_concurrent_writers_lose_no_rows(tmp_path, root):
 
 
 def test_schema_migrates_forward_from_version_1(tmp_path):
-    from quiz.attempts import MIGRATIONS, SCHEMA_VERSION, Store
+    from quiz.study.attempts import MIGRATIONS, SCHEMA_VERSION, Store
 
     db = tmp_path / "old.db"
     con = sqlite3.connect(db)
@@ -231,7 +231,7 @@ def test_corrupt_and_newer_databases_get_a_clear_message(quiz, tmp_path, root):
 
 
 def test_locked_database_gets_a_clear_message(tmp_path):
-    from quiz.attempts import Store
+    from quiz.study.attempts import Store
     from quiz.errors import InputError
 
     db = tmp_path / "l.db"
@@ -292,8 +292,8 @@ def test_time_limit_shows_time_left_and_stops_the_quiz(tmp_path, root, monkeypat
     """A UI that takes 40 simulated seconds per answer, under a 1.5-minute limit."""
     from datetime import datetime, timedelta
 
-    from quiz.attempts import Store
-    from quiz.session import plan_from_banks, run
+    from quiz.study.attempts import Store
+    from quiz.study.session import plan_from_banks, run
 
     clock = [datetime(2026, 5, 1, 12, 0, 0)]
     monkeypatch.setenv("QUIZ_NOW", clock[0].isoformat())

@@ -207,3 +207,65 @@ def test_import_placeholders_are_reported(quiz, write):
     result = quiz("validate", write("quizzes/r.yaml", text))
     assert result.exit_code == 1
     assert "r.yaml:14: r-q1: 'explanation' is still a placeholder (TODO: explain why…); write it" in result.output
+
+
+def test_a_directory_of_banks_leaves_its_documentation_alone(quiz, root):
+    """`quiz validate quizzes/` takes the banks there, not EXPORTS.md or README.md as lessons."""
+    result = quiz("validate", root / "quizzes")
+    assert result.exit_code == 0, result.output
+    assert "EXPORTS.md" not in result.output
+
+
+def test_markdown_with_front_matter_in_a_directory_is_still_a_lesson(quiz, write, tmp_path):
+    write("mixed/notes.md", "# Notes\n\nNot a lesson.\n")
+    bad = write("mixed/x.md", "---\nlesson: x\n---\nbody\n")
+    result = quiz("validate", tmp_path / "mixed")
+    assert result.exit_code in (1, 2)
+    assert str(bad) in result.output and "notes.md" not in result.output
+
+
+NBR_QUOTE = "Standards have not historically been considered sites for nation-state competition."
+BASC_QUOTE = "Another key point in Xi’s speech was that China wanted the global Internet governance system"
+TWO_PASSAGES = """\
+bank: two
+title: Two passages
+source: all
+objectives:
+  lo1: Compare two reports.
+questions:
+  - id: two-q1
+    type: true_false
+    prompt: Both passages concern who sets the rules.
+    answer: true
+    feedback: Read both passages.
+    explanation: Both do.
+    passage:
+      - quote: "{first}"
+        chapter: nbr-03
+      - quote: "{second}"
+        chapter: basc-02
+    objective: lo1
+    difficulty: 3
+"""
+
+
+def test_a_question_may_quote_several_passages_and_each_is_checked(quiz, write):
+    good = write("two.yaml", TWO_PASSAGES.format(first=NBR_QUOTE, second=BASC_QUOTE))
+    assert quiz("validate", good).exit_code == 0
+    bad = write("bad/two.yaml", TWO_PASSAGES.format(first=NBR_QUOTE, second="Words that basc-02 never uses"))
+    result = quiz("validate", bad)
+    assert result.exit_code == 1
+    assert f"{bad}:16: two-q1: quote not found verbatim in basc-02" in result.output  # the second quote's line
+
+
+def test_several_passages_reach_the_model_and_round_trip(write):
+    from quiz.course.bank import load_bank
+    from quiz.course.serialize import question_from_dict, question_to_dict
+
+    q = load_bank(write("two.yaml", TWO_PASSAGES.format(first=NBR_QUOTE, second=BASC_QUOTE))).questions[0]
+    assert [p.chapter for p in q.passages] == ["nbr-03", "basc-02"]
+    assert q.passage.chapter == "nbr-03"
+    d = question_to_dict(q)
+    assert [p["chapter"] for p in d["passage"]] == ["nbr-03", "basc-02"]
+    again = question_from_dict(d, q.bank)
+    assert again.passages == q.passages

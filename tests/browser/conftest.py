@@ -50,7 +50,7 @@ class Site:
 
 @pytest.fixture(scope="session")
 def site():
-    from quiz.book import BookError, build
+    from quiz.book.build import BookError, build
 
     try:
         result = build()

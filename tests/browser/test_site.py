@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from quiz import paths
-from quiz.bank import load_bank
-from quiz.book import lesson_paths
-from quiz.corpus import load_corpus
-from quiz.lesson import load_lesson, resolve_excerpt
+from quiz.course.bank import load_bank
+from quiz.book.build import lesson_paths
+from quiz.course.corpus import load_corpus
+from quiz.course.lesson import load_lesson, resolve_excerpt
 from quiz.model import Short, Single
 from quiz.textnorm import fold
 

@@ -62,6 +62,15 @@ class Question:
     bank: str = ""
     file: str = ""
     line: int = 0
+    more_passages: tuple[Passage, ...] = ()  # a question that compares passages quotes each
+    # `quiz lint` rules this question silences, and why (bank key `lint`); no channel shows them
+    lint_ignore: tuple[str, ...] = ()
+    lint_reason: str = ""
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        """Every passage the answer follows from: `passage` first, then any others."""
+        return (self.passage, *self.more_passages)
 
     # -- reading and grading responses -------------------------------------------------
     def parse(self, response: Any) -> Any:

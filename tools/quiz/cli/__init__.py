@@ -1,6 +1,8 @@
 """The `quiz` command line: a thin layer over the library, one module per command.
 
 Commands are imported only when run, so `quiz --help` starts about as fast as Click.
+
+May import: everything in the package; nothing in the package imports it.
 """
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ COMMANDS = {
     "validate": ("validate_cmd:validate",
                  "Check banks and lessons: schema, answers, objectives, unique ids, and that every quote is found "
                  "verbatim in its chapter."),
+    "lint": ("lint_cmd:lint",
+             "Find item-writing flaws that let a student score without reading, and the scores blind strategies "
+             "get per bank and for the course."),
     "list": ("list_cmd:list_banks", "List banks with their source, chapter, question count and counts by type."),
     "passages": ("passages_cmd:passages", "Find passages of the source texts to quote, and read whole chapters."),
     "generate": ("generate_cmd:generate",
@@ -72,7 +77,9 @@ def main() -> None:
     try:
         cli.main(prog_name="quiz", standalone_mode=True)
     except Exception as exc:  # pragma: no cover - commands normally catch these themselves
-        from ..errors import InputError  # imported only when needed: `quiz --help` stays fast
+        from quiz.errors import (
+            InputError,  # imported only when needed: `quiz --help` stays fast
+        )
 
         if not isinstance(exc, InputError):
             raise

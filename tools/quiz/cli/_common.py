@@ -15,7 +15,7 @@ def fail_on_input_error(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from ..errors import InputError
+        from quiz.errors import InputError
 
         try:
             return fn(*args, **kwargs)

@@ -20,7 +20,7 @@ def build_cmd(clean, verbose):
     changed are rebuilt, unless --clean. Exit status: 0 built; 1 invalid lessons or banks,
     or a build warning (each printed).
     """
-    from ..book import BookError, build
+    from quiz.book.build import BookError, build
 
     try:
         result = build(clean=clean, echo=click.echo if verbose else None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import fail_on_input_error
+from quiz.cli._common import fail_on_input_error
 
 _FORMATS = ("qti", "moodle", "gift", "anki", "jupyterquiz", "markdown", "html")
 
@@ -39,8 +39,8 @@ def export(source, fmt, out, title, ordering_as, deck):
     """
     import sys
 
-    from ..exporters import registry
-    from ..exporters.source import load_source
+    from quiz.exporters import registry
+    from quiz.exporters.source import load_source
 
     src = load_source(list(source), title)
     options = {}
@@ -56,7 +56,7 @@ def export(source, fmt, out, title, ordering_as, deck):
     else:
         from pathlib import Path
 
-        from ..errors import InputError
+        from quiz.errors import InputError
 
         try:
             Path(out).parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import csv_list, fail_on_input_error
+from quiz.cli._common import csv_list, fail_on_input_error
 
 
 @click.command()
@@ -28,8 +28,9 @@ def generate(banks, count, seed, variants, types, difficulty, objectives, tags, 
     """
     from pathlib import Path
 
-    from ..generate import Filters, generate as run, write_variants
-    from ..model import TYPES
+    from quiz.assess.generate import Filters, write_variants
+    from quiz.assess.generate import generate as run
+    from quiz.model import TYPES
 
     type_list = csv_list(types)
     unknown = [t for t in type_list if t not in TYPES]

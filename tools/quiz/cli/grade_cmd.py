@@ -5,7 +5,7 @@ import json
 
 import click
 
-from ._common import fail_on_input_error
+from quiz.cli._common import fail_on_input_error
 
 
 @click.command()
@@ -25,9 +25,9 @@ def grade(key, responses, as_json, csv_out, report_out):
     Exit status 1 when some answers were malformed or unknown, 2 when a response was
     refused (unreadable, or for another sheet).
     """
-    from ..grading import grade_all, write_gradebook
-    from ..item_analysis import analyse
-    from ..sheets import load_keys
+    from quiz.assess.grading import grade_all, write_gradebook
+    from quiz.assess.item_analysis import analyse
+    from quiz.course.sheets import load_keys
 
     keys = load_keys(key)
     results = grade_all(keys, list(responses))
@@ -36,7 +36,7 @@ def grade(key, responses, as_json, csv_out, report_out):
     if csv_out:
         write_gradebook(results, csv_out, title)
     if report_out:
-        from ..grade_report import write_report
+        from quiz.assess.report import write_report
 
         write_report(report_out, results, analysis, title)
     if as_json:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import fail_on_input_error
+from quiz.cli._common import fail_on_input_error
 
 
 @click.command("import")
@@ -28,9 +28,9 @@ def import_bank(file, fmt, out, chapter, title, force):
     """
     from pathlib import Path
 
-    from ..errors import InputError
-    from ..generate import dump_yaml
-    from ..importers import import_file
+    from quiz.assess.generate import dump_yaml
+    from quiz.errors import InputError
+    from quiz.importers import import_file
 
     src, dst = Path(file), Path(out)
     if not src.is_file():

@@ -14,7 +14,7 @@ def list_banks(paths, as_json):
 
     By default every bank in quizzes/.
     """
-    from ..catalog import bank_summaries
+    from quiz.course.catalog import bank_summaries
 
     rows = bank_summaries(list(paths) or None)
     if as_json:

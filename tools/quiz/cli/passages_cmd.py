@@ -19,8 +19,8 @@ def passages():
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 def search(query, limit, chapters, notes, as_json):
     """List the paragraphs that best match QUERY (BM25), with chapter id and line."""
-    from ..corpus import load_corpus
-    from ..search import PassageIndex
+    from quiz.course.corpus import load_corpus
+    from quiz.course.search import PassageIndex
 
     corpus = load_corpus()
     unknown = [c for c in chapters if c not in corpus.chapters]
@@ -45,7 +45,7 @@ def search(query, limit, chapters, notes, as_json):
 @click.option("--numbers", is_flag=True, help="Prefix each line with its line number in the source file.")
 def show(chapter_id, list_all, numbers):
     """Print the full text of the chapter CHAPTER_ID (e.g. nbr-03), exactly as in sources/."""
-    from ..corpus import load_corpus
+    from quiz.course.corpus import load_corpus
 
     corpus = load_corpus()
     if list_all or not chapter_id:

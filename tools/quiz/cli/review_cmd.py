@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import fail_on_input_error
+from quiz.cli._common import fail_on_input_error
 
 
 @click.command()
@@ -15,13 +15,13 @@ from ._common import fail_on_input_error
 def review(count, answers_file, db):
     """Spaced review (FSRS) of every question you have answered: the ones due come back,
     most overdue first; each answer reschedules its card and shows the source passage."""
-    from ..attempts import Store, now
-    from ..course_index import find_question
-    from ..review import due
-    from ..session import Plan, run
-    from ..sheets import KeyItem
-    from ..terminal import TerminalUI
-    from .take_cmd import read_answers
+    from quiz.cli.take_cmd import read_answers
+    from quiz.course.index import find_question
+    from quiz.course.sheets import KeyItem
+    from quiz.study.attempts import Store, now
+    from quiz.study.review import due
+    from quiz.study.session import Plan, run
+    from quiz.study.terminal import TerminalUI
 
     store = Store(db)
     ids = due(store, now(), count)

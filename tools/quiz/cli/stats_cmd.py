@@ -5,7 +5,7 @@ import json
 
 import click
 
-from ._common import fail_on_input_error
+from quiz.cli._common import fail_on_input_error
 
 
 @click.command()
@@ -15,8 +15,8 @@ from ._common import fail_on_input_error
 @fail_on_input_error
 def stats(db, plot, as_json):
     """Your progress: attempts over time, score and mastery per lesson, weakest objectives first."""
-    from ..attempts import Store
-    from ..progress import compute, plot_mastery
+    from quiz.study.attempts import Store
+    from quiz.study.progress import compute, plot_mastery
 
     store = Store(db)
     result = compute(store)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import click
 
-from ._common import csv_list, fail_on_input_error
+from quiz.cli._common import csv_list, fail_on_input_error
 
 
 def read_answers(path: str) -> dict:
     """Answers by question id (or position): a mapping, a list in order, or a filled-in sheet."""
-    from ..errors import InputError
-    from ..safeyaml import load_yaml
+    from quiz.course.safeyaml import load_yaml
+    from quiz.errors import InputError
 
     loaded = load_yaml(path)
     data = loaded.data
@@ -45,10 +45,10 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
     """
     from pathlib import Path
 
-    from ..attempts import Store
-    from ..generate import Filters
-    from ..session import Plan, plan_from_banks, plan_from_sheet, run
-    from ..terminal import TerminalUI
+    from quiz.course.selection import Filters
+    from quiz.study.attempts import Store
+    from quiz.study.session import Plan, plan_from_banks, plan_from_sheet, run
+    from quiz.study.terminal import TerminalUI
 
     store = Store(db)
     answers = read_answers(answers_file) if answers_file else None

@@ -17,7 +17,7 @@ def validate(paths, as_json):
     in quizzes/ and every lesson in lessons/. Prints one `file:line: message` per problem.
     Exit status: 0 clean, 1 problems found, 2 a file could not be read.
     """
-    from ..validate import validate as run
+    from quiz.course.validate import validate as run
 
     report = run(list(paths) or None)
     if as_json:

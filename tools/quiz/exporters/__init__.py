@@ -5,4 +5,6 @@ book, `quiz export` and tests share one conversion per format:
 
 - `jupyterquiz`: the JSON that jupyterquiz's `display_quiz` shows as an interactive
   quiz (used by the online book's self-check quizzes).
+
+May import: quiz.course, quiz.assess and the ground.
 """

@@ -18,9 +18,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import model
-from .common import (ExportSource, ExportWarning, Item, citation, cloze_parts, h, number_text, numeric_prompt,
-                     shown_order, stable_int)
+from quiz import model
+from quiz.exporters.common import (
+    ExportSource,
+    ExportWarning,
+    Item,
+    citation,
+    cloze_parts,
+    h,
+    number_text,
+    numeric_prompt,
+    shown_order,
+    stable_int,
+)
 
 FORMAT = "anki"
 SUFFIX = ".apkg"
@@ -109,7 +119,8 @@ def note(item: Item, basic, cloze):
     tags = [tag(f"lesson::{q.bank}") if q.bank else None, tag(f"objective::{q.objective}"), tag(f"type::{q.type}"),
             f"difficulty::{q.difficulty}", *(tag(t) for t in q.tags)]
     tags = [t for t in dict.fromkeys(tags) if t]
-    common = [h(q.explanation), h(q.passage.quote), h(citation(q)), h(q.id)]
+    common = [h(q.explanation), "<br><br>".join(h(p.quote) for p in q.passages),
+              "; ".join(dict.fromkeys(h(citation(q, p)) for p in q.passages)), h(q.id)]
     if isinstance(q, model.Cloze):
         text, k = [], 0
         for part in cloze_parts(q.prompt):

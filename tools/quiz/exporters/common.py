@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .. import model
-from ..model import BLANK, Question
+from quiz import model
+from quiz.model import BLANK, Question
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def shown_order(item: Item) -> list[int]:
     shown solved."""
     if item.order:
         return list(item.order)
-    from ..generate import shuffled_order
+    from quiz.course.selection import shuffled_order
 
     order = shuffled_order(item.question, random.Random(f"export:{item.question.id}"))
     if isinstance(item.question, model.Matching) and len(order) > 1 and order == sorted(order):
@@ -217,12 +217,12 @@ def h(text: str) -> str:
     return html.escape(str(text), quote=False).replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def citation(q: Question) -> str:
-    """The citation of the question's chapter ('' when the corpus cannot tell)."""
+def citation(q: Question, passage=None) -> str:
+    """The citation of the chapter of the question's (first) passage ('' when the corpus cannot tell)."""
     try:
-        from ..corpus import load_corpus
+        from quiz.course.corpus import load_corpus
 
-        chapter = load_corpus().chapters.get(q.passage.chapter)
+        chapter = load_corpus().chapters.get((passage or q.passage).chapter)
     except Exception:  # a missing or broken manifest must not stop an export
         return ""
     return chapter.citation if chapter is not None else ""
@@ -231,11 +231,14 @@ def citation(q: Question) -> str:
 def source_html(q: Question) -> str:
     """The passage and citation as an HTML block marked `quiz-source` (the importers
     recognise it and take the quote back as the passage)."""
-    cite = citation(q)
-    out = f'<div class="quiz-source"><blockquote>{h(q.passage.quote)}</blockquote>'
-    if cite:
-        out += f"<p><cite>{h(cite)}</cite></p>"
-    return out + "</div>"
+    blocks = []
+    for p in q.passages:
+        cite = citation(q, p)
+        out = f'<div class="quiz-source"><blockquote>{h(p.quote)}</blockquote>'
+        if cite:
+            out += f"<p><cite>{h(cite)}</cite></p>"
+        blocks.append(out + "</div>")
+    return "".join(blocks)
 
 
 def general_feedback_html(q: Question, with_feedback: bool = False, with_source: bool = True) -> str:

@@ -28,9 +28,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import model
-from .common import (ExportSource, ExportWarning, Item, accepted_forms_marked, cloze_numbered, cloze_parts,
-                     general_feedback_html, h, lms_order, number_text, numeric_prompt, position_label)
+from quiz import model
+from quiz.exporters.common import (
+    ExportSource,
+    ExportWarning,
+    Item,
+    accepted_forms_marked,
+    cloze_numbered,
+    cloze_parts,
+    general_feedback_html,
+    h,
+    lms_order,
+    number_text,
+    numeric_prompt,
+    position_label,
+)
 
 FORMAT = "gift"
 SUFFIX = ".gift"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from .common import ExportSource, ExportWarning
-from .markdown import SEP
-from .printed import INSTRUCTIONS, Printed, printed
+from quiz.exporters.common import ExportSource, ExportWarning
+from quiz.exporters.markdown import SEP
+from quiz.exporters.printed import INSTRUCTIONS, Printed, printed
 
 FORMAT = "html"
 SUFFIX = ".html"

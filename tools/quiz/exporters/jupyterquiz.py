@@ -40,8 +40,20 @@ import html
 import random
 from typing import Iterable
 
-from ..model import (Cloze, Matching, Multiple, Numeric, Ordering, Question, Short, Single, TrueFalse,
-                     cloze_display, fold_answer, typo_allowance)
+from quiz.model import (
+    Cloze,
+    Matching,
+    Multiple,
+    Numeric,
+    Ordering,
+    Question,
+    Short,
+    Single,
+    TrueFalse,
+    cloze_display,
+    fold_answer,
+    typo_allowance,
+)
 
 LAST = "It comes last"
 DEFAULT_WRONG = "Not quite. Read the passage again and try another answer."

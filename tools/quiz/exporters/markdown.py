@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .common import ExportSource, ExportWarning
-from .printed import INSTRUCTIONS, Printed, printed
+from quiz.exporters.common import ExportSource, ExportWarning
+from quiz.exporters.printed import INSTRUCTIONS, Printed, printed
 
 FORMAT = "markdown"
 SUFFIX = ".md"

@@ -31,9 +31,20 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import model
-from .common import (ExportSource, ExportWarning, Item, accepted_forms_marked, cloze_parts, general_feedback_html, h,
-                     lms_order, number_text, position_label, prompt_text)
+from quiz import model
+from quiz.exporters.common import (
+    ExportSource,
+    ExportWarning,
+    Item,
+    accepted_forms_marked,
+    cloze_parts,
+    general_feedback_html,
+    h,
+    lms_order,
+    number_text,
+    position_label,
+    prompt_text,
+)
 
 FORMAT = "moodle"
 SUFFIX = ".xml"

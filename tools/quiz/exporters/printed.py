@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import model
-from .common import ExportSource, Item, citation, cloze_numbered, numeric_prompt, shown_order
+from quiz import model
+from quiz.exporters.common import (
+    ExportSource,
+    Item,
+    citation,
+    cloze_numbered,
+    numeric_prompt,
+    shown_order,
+)
 
 LETTERS = model.LETTERS
 
@@ -40,8 +47,9 @@ def printed(source: ExportSource) -> list[Printed]:
 
 def printed_item(number: int, item: Item) -> Printed:
     q = item.question
-    p = Printed(number, q.id, q.type, q.prompt, explanation=q.explanation, quote=q.passage.quote,
-                citation=citation(q))
+    p = Printed(number, q.id, q.type, q.prompt, explanation=q.explanation,
+                quote="\n\n".join(ps.quote for ps in q.passages),
+                citation="; ".join(dict.fromkeys(citation(q, ps) for ps in q.passages)))
     order = shown_order(item)
     if isinstance(q, (model.Single, model.Multiple)):
         p.choices = [(LETTERS[k], q.choices[i].text) for k, i in enumerate(order)]

@@ -32,9 +32,20 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import model
-from .common import (ExportSource, ExportWarning, Item, accepted_forms, cloze_parts, general_feedback_html, h,
-                     lms_order, numeric_prompt, position_label, short_hash)
+from quiz import model
+from quiz.exporters.common import (
+    ExportSource,
+    ExportWarning,
+    Item,
+    accepted_forms,
+    cloze_parts,
+    general_feedback_html,
+    h,
+    lms_order,
+    numeric_prompt,
+    position_label,
+    short_hash,
+)
 
 FORMAT = "qti"
 SUFFIX = ".zip"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from .common import ExportSource, ExportWarning
+from quiz.exporters.common import ExportSource, ExportWarning
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,8 @@ def to_text(name: str, source: ExportSource, **options) -> tuple[str, list[Expor
 # -- jupyterquiz: the book's converter, with warnings for the split types --------------------
 
 def render_jupyterquiz(source: ExportSource) -> tuple[str, list[ExportWarning]]:
-    from .jupyterquiz import to_jupyterquiz
-
-    from .. import model
+    from quiz import model
+    from quiz.exporters.jupyterquiz import to_jupyterquiz
 
     warnings = []
     for q in source.questions:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError, display_path
-from .common import ExportSource, Group, Item, from_banks
+from quiz.errors import InputError, display_path
+from quiz.exporters.common import ExportSource, Group, Item, from_banks
 
 
 def load_source(refs: list[str], title: str | None = None) -> ExportSource:
@@ -22,8 +22,8 @@ def load_source(refs: list[str], title: str | None = None) -> ExportSource:
         raise InputError(sheets[0], 0, "export a generated sheet on its own, not together with other sources")
     if sheets:
         return _from_key(refs[0], kinds[0][1], title)
-    from ..bank import load_bank
-    from ..generate import resolve_bank_path
+    from quiz.course.bank import load_bank
+    from quiz.course.selection import resolve_bank_path
 
     paths = [resolve_bank_path(ref) for ref in refs]
     seen: dict[Path, str] = {}
@@ -48,7 +48,7 @@ def _kind(ref: str) -> str:
         return "dir"
     if not p.exists():
         return "bank"  # a bank id; resolve_bank_path says what is wrong if it is not one
-    from ..safeyaml import load_yaml
+    from quiz.course.safeyaml import load_yaml
 
     loaded = load_yaml(p)
     d = loaded.data
@@ -60,7 +60,7 @@ def _kind(ref: str) -> str:
 
 
 def _from_key(ref: str, kind: str, title: str | None) -> ExportSource:
-    from ..sheets import load_key, load_sheet
+    from quiz.course.sheets import load_key, load_sheet
 
     p = Path(ref)
     if kind == "dir":

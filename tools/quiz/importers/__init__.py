@@ -3,13 +3,16 @@
 `quiz import FILE --format gift|moodle -o BANK.yaml` runs `import_file`; every imported
 question is marked `needs_passage: true`, which `quiz validate` lists until a passage
 quote from the chapter is added.
+
+May import: quiz.course, quiz.assess, the ground, and quiz.exporters.common (an importer
+undoes what an exporter writes, such as a numeric question's unit suffix).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError, display_path
-from .common import BANK_ID, Imported, existing_objectives
+from quiz.errors import InputError, display_path
+from quiz.importers.common import BANK_ID, Imported, existing_objectives
 
 FORMATS = ("gift", "moodle")
 
@@ -36,7 +39,7 @@ def import_file(path: str | Path, out_path: str | Path, fmt: str | None = None, 
     if not BANK_ID.match(bank_id) or out_path.suffix != ".yaml":
         raise InputError(str(out_path), 0, "name the bank file <id>.yaml with an id of lower-case letters, digits "
                                            "and hyphens, e.g. quizzes/nbr-03.yaml")
-    from ..corpus import load_corpus
+    from quiz.course.corpus import load_corpus
 
     corpus = load_corpus()
     source = "all"
@@ -49,9 +52,9 @@ def import_file(path: str | Path, out_path: str | Path, fmt: str | None = None, 
         source = corpus.chapters[chapter].source.id
     objective_texts = existing_objectives(out_path, bank_id)
     if fmt == "gift":
-        from .gift import import_gift
+        from quiz.importers.gift import import_gift
 
         return import_gift(path, bank_id, title, chapter, source, objective_texts)
-    from .moodle import import_moodle
+    from quiz.importers.moodle import import_moodle
 
     return import_moodle(path, bank_id, title, chapter, source, objective_texts)

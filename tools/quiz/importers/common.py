@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..exporters.common import dedupe_folded, positions_to_order
+from quiz.exporters.common import dedupe_folded, positions_to_order
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -158,7 +158,7 @@ def category_name(category: str) -> str:
 def build_bank(raws: list[Raw], bank_id: str, title: str, chapter: str | None, source: str,
                warnings: list[ImportWarning], objective_texts: dict[str, str] | None = None) -> Imported:
     """The bank mapping for `raws` (see the module docstring)."""
-    from ..serialize import question_from_dict
+    from quiz.course.serialize import question_from_dict
 
     objective_texts = dict(objective_texts or {})
     objectives: dict[str, str] = {}
@@ -371,8 +371,8 @@ def existing_objectives(out_path: Path, bank_id: str) -> dict[str, str]:
     """Objectives the lesson of the bank being written defines (so imports do not replace
     their texts with placeholders)."""
     try:
-        from ..bank import lesson_path_for
-        from ..lesson import load_lesson
+        from quiz.course.bank import lesson_path_for
+        from quiz.course.lesson import load_lesson
 
         lesson_file = lesson_path_for(out_path, bank_id)
         if lesson_file is None:

@@ -27,9 +27,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import InputError, display_path
-from .common import (Extracted, Imported, ImportWarning, Raw, as_number, build_bank, choice_list,
-                     clean_short_answers, html_to_text, number)
+from quiz.errors import InputError, display_path
+from quiz.importers.common import (
+    Extracted,
+    Imported,
+    ImportWarning,
+    Raw,
+    as_number,
+    build_bank,
+    choice_list,
+    clean_short_answers,
+    html_to_text,
+    number,
+)
 
 # escaped characters are swapped for private-use code points while parsing
 _ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003", "\\{": "\ue004",
@@ -250,7 +260,7 @@ def _question(source: str, line: int, category: str, shown: str, warnings: list[
 
 
 def _numeric(body: str, prompt: str, fmt: str, name: str, warnings: list[ImportWarning]) -> dict:
-    from ..exporters.common import split_unit_suffix
+    from quiz.exporters.common import split_unit_suffix
 
     body = body.strip()
     parts = [p.strip() for p in re.split(r"(?=[=~])", body) if p.strip()] if body[:1] in ("=", "~") else [body]
@@ -299,7 +309,7 @@ def import_gift(path: str | Path, bank_id: str, title: str | None = None, chapte
     raws, warnings = read_gift(path)
     if not raws:
         raise InputError(display_path(path), 0, "no questions found; is this a GIFT file?")
-    from .common import category_name
+    from quiz.importers.common import category_name
 
     title = title or next((category_name(r.category) for r in raws if category_name(r.category)), "") \
         or Path(path).stem

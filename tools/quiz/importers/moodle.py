@@ -22,9 +22,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import InputError, display_path
-from .common import (Extracted, Imported, ImportWarning, Raw, as_number, build_bank, category_name, choice_list,
-                     clean_short_answers, html_to_text, number)
+from quiz.errors import InputError, display_path
+from quiz.importers.common import (
+    Extracted,
+    Imported,
+    ImportWarning,
+    Raw,
+    as_number,
+    build_bank,
+    category_name,
+    choice_list,
+    clean_short_answers,
+    html_to_text,
+    number,
+)
 
 ADDED_FORM = "100.0000000"
 # the combined feedback Moodle fills in by default: not the author's words, so not kept
@@ -190,7 +201,7 @@ def _fraction(a) -> float:
 
 
 def _numerical(el, prompt: str, where: str, warnings: list[ImportWarning]) -> dict:
-    from ..exporters.common import split_unit_suffix
+    from quiz.exporters.common import split_unit_suffix
 
     answer = tolerance = None
     fb = ""

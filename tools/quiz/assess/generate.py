@@ -1,0 +1,175 @@
+"""`quiz generate`: seeded, stratified quiz sheets with answer keys, in several variants.
+
+Everything random flows from one seed through `random.Random` instances seeded with
+strings, which Python hashes with SHA-512: the same banks, options and seed give
+byte-identical files on any machine.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from quiz import model
+from quiz.course.bank import load_bank
+from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_order
+from quiz.course.serialize import question_to_dict
+from quiz.course.sheets import fingerprint
+from quiz.errors import InputError, display_path
+from quiz.model import LETTERS, cloze_display
+
+
+def sheet_question(number: int, q: model.Question, order: list[int]) -> dict:
+    """What a student sees of one question: no answer, no explanation, no correct flag."""
+    d: dict = {"number": number, "id": q.id, "type": q.type, "prompt": q.prompt}
+    if isinstance(q, model.ChoiceQuestion):
+        d["choices"] = {LETTERS[k]: q.choices[i].text for k, i in enumerate(order)}
+    elif isinstance(q, model.Numeric) and q.unit:
+        d["unit"] = q.unit
+    elif isinstance(q, model.Cloze):
+        d["prompt"] = cloze_display(q.prompt, "[{}] _____")
+        d["blanks"] = len(q.blanks)
+    elif isinstance(q, model.Matching):
+        d["left"] = list(q.lefts)
+        d["right"] = {LETTERS[k]: q.rights[i] for k, i in enumerate(order)}
+    elif isinstance(q, model.Ordering):
+        d["items"] = {LETTERS[k]: q.items[i] for k, i in enumerate(order)}
+    d["answer"] = None
+    return d
+
+
+HOW_TO_ANSWER = {
+    "single": "one letter",
+    "multiple": "a list of letters, e.g. [A, C]",
+    "true_false": "true or false",
+    "short": "a word or phrase",
+    "numeric": "a number",
+    "cloze": "a list with one answer per blank, in order",
+    "matching": "a list of right-hand letters, one per left item, in order",
+    "ordering": "a list of the item letters in the right order",
+}
+
+
+@dataclass
+class Variant:
+    number: int
+    sheet: dict
+    key: dict
+
+
+def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, filters: Filters | None = None,
+             title: str | None = None) -> list[Variant]:
+    filters = filters or Filters()
+    bank_paths = [resolve_bank_path(r) for r in bank_refs]
+    banks = [load_bank(p) for p in bank_paths]
+    if count < 1:
+        raise InputError("--count", 0, "ask for at least one question")
+    chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
+    title = title or ("Quiz: " + ", ".join(b.title for b in banks))
+    slug = "-".join(b.id for b in banks)[:60]
+    bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()[:16]}
+                 for b, p in zip(banks, bank_paths)]
+    as_dicts = {q.id: question_to_dict(q) for q in chosen}  # the same in every variant's key
+    out = []
+    for v in range(1, variants + 1):
+        rng = random.Random(f"variant:{seed}:{v}")
+        questions = list(chosen)
+        if variants > 1:
+            rng.shuffle(questions)
+        orders = [shuffled_order(q, rng) for q in questions]
+        shown = [sheet_question(n, q, o) for n, (q, o) in enumerate(zip(questions, orders), 1)]
+        fp = fingerprint([{k: v2 for k, v2 in d.items() if k != "answer"} for d in shown])
+        sheet_id = f"{slug}-s{seed}-v{v}"
+        sheet = {"sheet": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
+                 "student": None, "student_id": None,
+                 "instructions": "Fill in each 'answer': " + "; ".join(
+                     f"{t}: {HOW_TO_ANSWER[t]}" for t in model.TYPES if any(q.type == t for q in questions)) + ".",
+                 "questions": shown}
+        key = {"key": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
+               "options": {"count": count, "variants": variants, **filters.describe()},
+               "banks": bank_info,
+               "questions": [{"number": n, "bank": q.bank, "order": o,
+                              "answer": _shown_answer(q, o), "question": as_dicts[q.id]}
+                             for n, (q, o) in enumerate(zip(questions, orders), 1)]}
+        out.append(Variant(v, sheet, key))
+    return out
+
+
+def _shown_answer(q: model.Question, order: list[int]):
+    from quiz.course.sheets import KeyItem
+
+    return KeyItem(0, q, order).correct_shown()
+
+
+def dump_yaml(data) -> str:
+    """YAML as `yaml.safe_dump` writes it, with libyaml's emitter when there is one (about ten
+    times faster: 1,000 variants write 2,000 YAML files)."""
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+                     allow_unicode=True, width=100, default_flow_style=False)
+
+
+def _numbered_items(items: list[dict], cache: dict, rest_of) -> str:
+    """A YAML list of mappings whose first key is `number`. All but the number is the same
+    for the same question shown in the same order, so that part is written once (`cache`)
+    and reused by every variant that shows the question so."""
+    parts = []
+    for item in items:
+        # exact: the same repr gives the same YAML; a key's full question is the same for one id
+        key = repr([(k, v["id"] if k == "question" else v) for k, v in item.items() if k != "number"])
+        rest = cache.get(key)
+        if rest is None:
+            rest = cache[key] = rest_of(item)
+        parts.append(f"- number: {item['number']}\n  {rest}")
+    return "".join(parts)
+
+
+def sheet_yaml(sheet: dict, cache: dict | None = None) -> str:
+    """A sheet as YAML, the same text as `dump_yaml(sheet)`, its questions written once each."""
+    cache = {} if cache is None else cache
+    head = dump_yaml({k: v for k, v in sheet.items() if k != "questions"})
+    rest = lambda item: dump_yaml([{k: v for k, v in item.items() if k != "number"}])[2:]  # noqa: E731
+    return head + "questions:\n" + _numbered_items(sheet["questions"], cache, rest)
+
+
+def key_yaml(key: dict, cache: dict | None = None) -> str:
+    """A key as YAML. Each entry of its `questions` (the last key) ends with the full
+    `question`, the same in every variant: each entry but its number is written once per
+    question and order shown, the question's YAML indented into place."""
+    cache = {} if cache is None else cache
+
+    def rest(item: dict) -> str:
+        text = dump_yaml([{k: v for k, v in item.items() if k not in ("number", "question")}])[2:]
+        body = dump_yaml(item["question"])
+        return text + "  question:\n" + "".join("    " + line if line != "\n" else line
+                                                for line in body.splitlines(keepends=True))
+
+    head = dump_yaml({k: v for k, v in key.items() if k != "questions"})
+    return head + "questions:\n" + _numbered_items(key["questions"], cache, rest)
+
+
+def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
+    """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown)."""
+    from quiz.assess.printable import key_markdown, sheet_html, sheet_markdown
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    sheet_cache: dict = {}
+    key_cache: dict = {}
+    for v in variants:
+        files = {
+            f"sheet-v{v.number}.yaml": "# A quiz sheet: fill in each answer, then hand it in.\n"
+                                       + sheet_yaml(v.sheet, sheet_cache),
+            f"sheet-v{v.number}.md": sheet_markdown(v.sheet),
+            f"sheet-v{v.number}.html": sheet_html(v.sheet),
+            f"key-v{v.number}.yaml": "# ANSWER KEY: keep it away from students. Grade with `quiz grade`.\n"
+                                     + key_yaml(v.key, key_cache),
+            f"key-v{v.number}.md": key_markdown(v.key),
+        }
+        for name, text in files.items():
+            path = out_dir / name
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,0 +1,269 @@
+"""A lesson as a notebook page of the book (nbformat), with its self-check quiz.
+
+The page, top to bottom: title; the chapter's citation, reading time and a link to its
+source text; the objectives; the lesson body, with each ```` ```{excerpt} ID ```` block
+replaced by the passage pulled verbatim from `sources/` (cited, with a link to read it in
+context); the key terms (before the exercises); the exercises, solutions and discussion
+as written; and the self-check quiz.
+
+The notebook is never executed. Its last code cell holds, as outputs, exactly what
+jupyterquiz's `display_quiz` would display (the quiz's HTML container and the script
+with the questions embedded), so the page is interactive without a kernel. Re-running
+the cell in Jupyter regenerates the same quiz from the bank.
+"""
+from __future__ import annotations
+
+import re
+from string import Template
+
+import nbformat
+
+from quiz.book.pages import (
+    doc_link,
+    glossary_key,
+    line_label,
+    md_escape,
+    reading_minutes,
+    short_authors,
+    source_docname,
+    term_role,
+)
+from quiz.course.corpus import Corpus
+from quiz.course.lesson import EXCERPT_BLOCK, REFERENCE, Excerpt, Lesson, resolve_excerpt
+from quiz.exporters.jupyterquiz import to_jupyterquiz
+from quiz.model import Bank
+
+# jupyterquiz's colour variables, set to the book's palette
+QUIZ_COLORS = {
+    "--jq-multiple-choice-bg": "#27456b",
+    "--jq-mc-button-bg": "#fbfbfd",
+    "--jq-mc-button-border": "#d0d5dd",
+    "--jq-mc-button-inset-shadow": "#555555",
+    "--jq-many-choice-bg": "#5b3b75",
+    "--jq-numeric-bg": "#1f5a63",
+    "--jq-numeric-input-bg": "#f2f2f2",
+    "--jq-numeric-input-label": "#101010",
+    "--jq-numeric-input-shadow": "#999999",
+    "--jq-string-bg": "#1f5a63",
+    "--jq-incorrect-color": "#b3261e",
+    "--jq-correct-color": "#1b7f3b",
+    "--jq-text-color": "#fafafa",
+    "--jq-link-color": "#cfe0ff",
+}
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})")
+# jupyterquiz loads MathJax from a CDN when a page has an incomplete MathJax; the book has
+# no MathJax at all and must make no request to another host, so that branch is cut out.
+_CDN_MATHJAX = re.compile(r"script\.src\s*=\s*'https://cdn\.jsdelivr\.net/[^']*';")
+
+
+class ExcerptError(ValueError):
+    """An excerpt reference that does not resolve (the validator reports these first)."""
+
+
+def quiz_div_id(lesson_id: str) -> str:
+    """The quiz container's id, also a JavaScript identifier (jupyterquiz uses it as one)."""
+    return "jq_" + re.sub(r"\W", "_", lesson_id)
+
+
+def excerpt_markdown(ex: Excerpt) -> str:
+    """A verbatim excerpt as a quotation block with its citation and a 'read in context' link."""
+    ch = ex.chapter
+    paragraphs = [md_escape(p.strip()) for p in ex.text.split("\n") if p.strip()]
+    quote = "\n>\n".join(f"> {p}" for p in paragraphs)
+    lines = f"line {ex.first_line}" if ex.first_line == ex.last_line else f"lines {ex.first_line}\u2013{ex.last_line}"
+    cite = f"\u2014 {excerpt_citation(ch)}, {lines}. {{ref}}`Read in context \u2192 <{line_label(ch.id, ex.first_line)}>`"
+    return "\n".join([
+        "````{container} excerpt",
+        f":name: {ex.ref.id}",
+        "",
+        quote,
+        "",
+        "```{container} excerpt-source",
+        cite,
+        "```",
+        "````",
+    ])
+
+
+def excerpt_citation(ch) -> str:
+    """Who and where, briefly (MyST): 'Hoffman, Chapter 1, in de La Bruyère et al. [2022]',
+    'Cheung [2018], Section 3', 'Roberts et al. [2018]'. The lesson's header has the full
+    reference; the report is an author-year citation linking to the bibliography."""
+    src = ch.source
+    report = f"{{cite:t}}`{src.id}`"
+    if ch.authors and ch.authors != src.authors:
+        return f"{md_escape(short_authors(ch.authors))}, {md_escape(ch.label)}, in {report}"
+    if ch.title == src.title:
+        return report
+    return f"{report}, {md_escape(ch.label)}"
+
+
+def _split_sections(body: str) -> list[str]:
+    """The body split before each `## ` heading outside code fences and directives."""
+    chunks: list[list[str]] = [[]]
+    fence: str | None = None
+    for line in body.split("\n"):
+        m = _FENCE.match(line)
+        if m:
+            mark = m.group(1)
+            rest = line.strip()[len(mark):]
+            if fence is None:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not rest.strip():
+                fence = None
+        elif fence is None and line.startswith("## ") and any(x.strip() for x in chunks[-1]):
+            chunks.append([])
+        chunks[-1].append(line)
+    return ["\n".join(c).strip("\n") for c in chunks if any(x.strip() for x in c)]
+
+
+def link_references(body: str, glossary: dict[str, str]) -> str:
+    """{lesson}`id`, {excerpt}`id` and {term}`text` (validated by `quiz validate`) as
+    Sphinx links: to the lesson page (titled by Sphinx), the excerpt's block, the glossary."""
+    def link(m: re.Match) -> str:
+        kind, target = m.group(1), m.group(2).strip()
+        if kind == "lesson":
+            return f"{{doc}}`{target}`"
+        if kind == "excerpt":
+            lesson_id, _, number = target.rpartition("-x")
+            return f"{{ref}}`excerpt {number} of {lesson_id} <{target}>`"
+        return term_role(target, glossary.get(glossary_key(target)))
+
+    return REFERENCE.sub(link, body)
+
+
+def _place_excerpts(body: str, excerpts: dict[str, Excerpt]) -> str:
+    out: list[str] = []
+    lines = body.split("\n")
+    i = 0
+    while i < len(lines):
+        m = EXCERPT_BLOCK.match(lines[i].strip())
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        fence, ident = m.group(1), m.group(2)
+        j = i + 1
+        while j < len(lines) and lines[j].strip() != fence:
+            j += 1
+        if ident not in excerpts:
+            raise ExcerptError(f"excerpt '{ident}' is placed but not defined")
+        out.append(excerpt_markdown(excerpts[ident]))
+        i = j + 1
+    return "\n".join(out)
+
+
+def header_markdown(lesson: Lesson, corpus: Corpus) -> str:
+    chapter = corpus.chapters.get(lesson.chapter or "")
+    out = [f"# {md_escape(lesson.title)}", ""]
+    meta = []
+    if chapter is not None:
+        meta.append(f"**Reading:** {md_escape(chapter.citation)} {{cite:p}}`{chapter.source.id}`.")
+    else:
+        ids = sorted({corpus.chapters[r.chapter].source.id for r in lesson.excerpts if r.chapter in corpus.chapters})
+        if ids:
+            meta.append("**Reading:** passages from " + ", ".join(f"{{cite:t}}`{i}`" for i in ids) + ".")
+    meta.append(f"**Reading time:** about {reading_minutes(lesson, corpus)} minutes.")
+    if chapter is not None:
+        meta.append(f"**Source text:** {doc_link(source_docname(chapter.id), f'{chapter.label}, full text')}.")
+    out += ["```{container} lesson-meta", *(m + "\n" for m in meta), "```", ""]
+    out += ["## Learning objectives", "", "By the end of this lesson you should be able to:", ""]
+    out += [f"1. {text}" for text in lesson.objectives.values()]
+    return "\n".join(out)
+
+
+def key_terms_markdown(lesson: Lesson, glossary: dict[str, str] | None = None) -> str:
+    """The lesson's key terms, each linking to its glossary entry (`glossary`: the entries'
+    keys and spellings, see pages.glossary_entries)."""
+    glossary = glossary or {}
+    out = ["## Key terms", "",
+           "Each term links to the course {doc}`glossary </glossary>`.", ""]
+    for term, definition in lesson.key_terms:
+        out += [term_role(term, glossary.get(glossary_key(term))), f": {' '.join(definition.split())}", ""]
+    return "\n".join(out).rstrip()
+
+
+def quiz_intro_markdown(lesson: Lesson, bank: Bank | None, n_items: int) -> str:
+    out = ["## Self-check quiz", ""]
+    if bank is None:
+        out.append(f"The question bank for this lesson (`quizzes/{lesson.id}.yaml`) is not written yet.")
+        return "\n".join(out)
+    split = [q for q in bank.questions if q.type in ("cloze", "matching", "ordering")]
+    out.append(f"{len(bank.questions)} questions from the lesson's bank, `quizzes/{bank.id}.yaml`. Click an "
+               "answer (or type one and press Enter) to see feedback; the explanation comes with the right answer.")
+    if split:
+        out += ["", "Questions with several blanks, matching and ordering questions are asked one part at a "
+                "time (an ordering question as \u201cwhat comes right after \u2026?\u201d for each item)."]
+    out += ["", f"To practise with scoring and spaced review, run `quiz take quizzes/{bank.id}.yaml` in a terminal."]
+    return "\n".join(out)
+
+
+def quiz_outputs(questions: list[dict], div_id: str) -> list:
+    """The outputs `display_quiz(questions, shuffle_answers=False)` displays, with a fixed
+    container id so that the notebook (and the page) is the same on every build."""
+    from jupyterquiz.dynamic.loader import load_questions_script
+    from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
+
+    prefix, static, url = load_questions_script(questions, div_id)
+    div = render_div(div_id, False, False, False, 1_000_000, 760, 10, "left")
+    styles = build_styles(div_id, QUIZ_COLORS)
+    script = build_script(prefix, static, url, div_id, True)
+    script = _CDN_MATHJAX.sub("return;", script)
+    html = f'<div class="self-check">{div}</div></div>{styles}'
+    return [
+        nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "<IPython.core.display.HTML object>"}),
+        nbformat.v4.new_output("display_data", data={"application/javascript": script,
+                                                     "text/plain": "<IPython.core.display.Javascript object>"}),
+    ]
+
+
+QUIZ_CELL = Template('''\
+# The self-check quiz, generated from quizzes/$bank.yaml by `quiz book build`.
+from jupyterquiz import display_quiz
+from quiz.course.bank import load_bank
+from quiz.exporters.jupyterquiz import to_jupyterquiz
+
+display_quiz(to_jupyterquiz(load_bank("../../quizzes/$bank.yaml").questions, seed="book", numbered=True),
+             shuffle_answers=False)''')
+
+
+def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus,
+                    glossary: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """The lesson page as a notebook (not executed: the quiz output is written in).
+    `glossary` maps glossary keys to the glossary's spelling of each term."""
+    excerpts: dict[str, Excerpt] = {}
+    for ref in lesson.excerpts:
+        got = resolve_excerpt(ref, corpus)
+        if isinstance(got, str):
+            raise ExcerptError(f"{lesson.file}:{ref.line}: {got}")
+        excerpts[ref.id] = got
+    body = link_references(_place_excerpts(lesson.body, excerpts), glossary or {})
+    sections = _split_sections(body)
+    terms = key_terms_markdown(lesson, glossary)
+    at = next((i for i, s in enumerate(sections) if s.startswith("## Exercises")), len(sections))
+    sections.insert(at, terms)
+
+    cells = [nbformat.v4.new_markdown_cell(header_markdown(lesson, corpus))]
+    cells += [nbformat.v4.new_markdown_cell(s) for s in sections]
+    questions = to_jupyterquiz(bank.questions, seed="book", numbered=True) if bank is not None else []
+    cells.append(nbformat.v4.new_markdown_cell(quiz_intro_markdown(lesson, bank, len(questions))))
+    if bank is not None and questions:
+        code = nbformat.v4.new_code_cell(QUIZ_CELL.substitute(bank=bank.id), metadata={"tags": ["remove-input"]})
+        code.outputs = quiz_outputs(questions, quiz_div_id(lesson.id))
+        code.execution_count = None
+        cells.append(code)
+    for i, cell in enumerate(cells):
+        cell["id"] = f"{lesson.id}-{i}"  # stable ids: the same lesson gives the same file
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+        "quiz": {"lesson": lesson.id, "bank": bank.id if bank else None, "generated_by": "quiz book build"},
+    })
+    return nb
+
+
+def notebook_text(nb: nbformat.NotebookNode) -> str:
+    nbformat.validate(nb)
+    return nbformat.writes(nb) + "\n"
+

@@ -1,0 +1,142 @@
+"""The source texts and their chapters: print a chapter, find a quote, locate a passage.
+
+Every excerpt and question quote is checked here against the text as shipped in
+`sources/`, so this module is the single place that decides what "verbatim" means
+(see textnorm.fold).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from quiz import paths
+from quiz.course.safeyaml import load_yaml
+from quiz.errors import InputError
+from quiz.textnorm import fold, fold_with_map
+
+
+@dataclass
+class Chapter:
+    id: str
+    source: "Source"
+    label: str
+    title: str
+    heading: str
+    start: int  # 1-based, inclusive
+    end: int
+    authors: list[str] = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.source.lines[self.start - 1 : self.end]
+
+    @cached_property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    @cached_property
+    def _folded_map(self) -> tuple[str, list[int]]:
+        return fold_with_map(self.text)
+
+    def contains(self, quote: str) -> bool:
+        q = fold(quote)
+        return bool(q) and q in self.folded
+
+    def count(self, quote: str) -> int:
+        q = fold(quote)
+        return self.folded.count(q) if q else 0
+
+    def find(self, quote: str, after: int = 0) -> tuple[int, int] | None:
+        """The span (start, end) in `self.text` of the first match of `quote` at or after
+        character `after` of the original text, or None."""
+        folded, index = self._folded_map
+        q = fold(quote)
+        if not q:
+            return None
+        from bisect import bisect_left
+        pos = folded.find(q, bisect_left(index, after))
+        if pos < 0:
+            return None
+        return index[pos], index[pos + len(q) - 1] + 1
+
+    def line_of(self, offset: int) -> int:
+        """The source-file line (1-based) of a character offset in `self.text`."""
+        return self.start + self.text.count("\n", 0, offset)
+
+    def closest(self, quote: str) -> tuple[str, int, float]:
+        """The passage of the chapter closest to `quote`: (text, source line, similarity 0–100)."""
+        from rapidfuzz import fuzz  # imported here: only needed when a quote is wrong
+
+        folded, index = self._folded_map
+        q = fold(quote)
+        best = fuzz.partial_ratio_alignment(q, folded, score_cutoff=0)
+        if best is None:
+            return "", self.start, 0.0
+        start, end = index[best.dest_start], index[max(best.dest_start, best.dest_end - 1)] + 1
+        return self.text[start:end], self.line_of(start), best.score
+
+    @property
+    def citation(self) -> str:
+        """A human citation: author(s), "chapter title", in Report (publisher, date)."""
+        src = self.source
+        who = ", ".join(self.authors) if self.authors else ", ".join(src.authors)
+        if self.title == src.title:
+            return f"{who}, \u201c{src.title}\u201d, {src.publisher}, {src.date}"
+        return f"{who}, \u201c{self.title}\u201d, in {src.title} ({src.publisher}, {src.date})"
+
+
+@dataclass
+class Source:
+    id: str
+    file: Path
+    title: str
+    authors: list[str]
+    publisher: str
+    date: str
+    meta: dict
+    chapters: list[Chapter] = field(default_factory=list)
+
+    @cached_property
+    def text(self) -> str:
+        return self.file.read_text(encoding="utf-8")
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+class Corpus:
+    """The five reports and the syllabus chapters, as described by sources/manifest.yaml."""
+
+    def __init__(self, manifest: Path):
+        loaded = load_yaml(manifest)
+        if loaded.problems:
+            raise InputError(loaded.problems[0].file, loaded.problems[0].line, loaded.problems[0].message)
+        self.manifest = manifest
+        self.sources: dict[str, Source] = {}
+        self.chapters: dict[str, Chapter] = {}
+        try:
+            for i, s in enumerate(loaded.data["sources"]):
+                src = Source(s["id"], manifest.parent / s["file"], s["title"], list(s.get("authors", [])),
+                             s.get("publisher", ""), str(s.get("date", "")), s)
+                for j, c in enumerate(s["chapters"]):
+                    ch = Chapter(c["id"], src, c.get("label", c["id"]), c["title"], c["heading"],
+                                 int(c["start"]), int(c["end"]), list(c.get("authors", [])))
+                    src.chapters.append(ch)
+                    self.chapters[ch.id] = ch
+                self.sources[src.id] = src
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(loaded.file, 1, f"the source manifest is malformed ({exc!r})") from None
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        return self.chapters[chapter_id]
+
+
+@lru_cache(maxsize=None)
+def load_corpus(manifest: Path | None = None) -> Corpus:
+    return Corpus(manifest or paths.sources_dir() / "manifest.yaml")
