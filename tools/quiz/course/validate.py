@@ -8,7 +8,7 @@ from pathlib import Path
 from quiz import paths
 from quiz.course.bank import check_bank
 from quiz.course.corpus import Corpus, load_corpus
-from quiz.course.lesson import check_lesson, load_lesson, references
+from quiz.course.lesson import REFERENCE, check_lesson, load_lesson, references
 from quiz.errors import InputError, Problem
 from quiz.gcpause import gc_paused
 from quiz.textnorm import fold
@@ -67,11 +67,20 @@ def _is_lesson(path: Path) -> bool:
 
 def check_references(lesson) -> list[Problem]:
     """Every {lesson}, {excerpt} and {term} reference names something the course has."""
+    out = []
+    plain = [(text, lesson.objective_lines.get(oid, 1)) for oid, text in lesson.objectives.items()]
+    plain += [(f"{term} {definition}", lesson.front_lines.get(("key_terms", i), 1))
+              for i, (term, definition) in enumerate(lesson.key_terms)]
+    for text, line in plain:
+        m = REFERENCE.search(text)
+        if m:
+            out.append(Problem(lesson.file, line, f"{m.group(0)} in the front matter: objectives and key terms are "
+                                                  "plain text (shown in the terminal and the glossary); refer to "
+                                                  "other lessons in the body"))
     refs = references(lesson)
     if not refs:
-        return []
+        return out
     course = _course_targets(paths.lessons_dir())
-    out = []
     for kind, target, line in refs:
         if kind == "lesson" and target not in course["lesson"]:
             out.append(Problem(lesson.file, line, f"{{lesson}}`{target}`: no lesson has this id; "
