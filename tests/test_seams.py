@@ -1,0 +1,66 @@
+"""The seams between channels (issue 16): each numbered defect, with the test that failed
+before its fix. The conformance suite (test_conformance.py) then checks every channel
+against one table of probe responses."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import yaml
+
+QUIZ = str(Path(sys.executable).with_name("quiz"))
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+EXAMPLE = "quizzes/examples/example-lawfare.yaml"
+
+
+def _env(tmp_path, root, **extra):
+    env = dict(os.environ, QUIZ_DB=str(tmp_path / "attempts.db"), QUIZ_COURSE_ROOT=str(root), TERM="xterm",
+               PYTHONUNBUFFERED="1", **extra)
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    return env
+
+
+# -- 1. review shows each card as take does ---------------------------------------------------
+
+def test_1_review_shows_the_options_and_letters_refer_to_them(quiz, tmp_path, root, monkeypatch):
+    """A matching and an ordering card come back in `quiz review` with their options listed;
+    typing A B C no longer means the answer order the student never saw."""
+    wrong = {"example-lawfare-q07": {"Making": "Acquiring existing technology from foreign states and companies "
+                                              "without paying for it"},
+             "example-lawfare-q08": ["A dominant position in global markets",
+                                     "70 percent self-sufficiency in high-tech industries"]}
+    answers = tmp_path / "wrong.yaml"
+    answers.write_text(yaml.safe_dump(wrong))
+    monkeypatch.setenv("QUIZ_NOW", "2026-03-01T09:00:00+00:00")
+    result = quiz("take", root / EXAMPLE, "--types", "matching,ordering", "-n", "2", "--answers", answers,
+                  "--db", tmp_path / "attempts.db")
+    assert result.exit_code == 0, result.output
+    env = _env(tmp_path, root, QUIZ_NOW="2026-03-02T10:00:00+00:00")
+    child = pexpect.spawn(QUIZ, ["review"], env=env, encoding="utf-8", timeout=30, dimensions=(24, 80))
+    seen = {}
+    for _ in range(2):
+        child.expect(["\r\n> ", "  1\\. [^\r\n]* → "])
+        screen = ANSI.sub("", child.before + child.after)
+        if "letters in the right order" in screen:
+            assert "A. " in screen and "B. " in screen  # the items to order are listed
+            child.sendline("A B")  # the letters as shown: never the answer order
+            child.expect("(✔ Correct|✘ Not right|◐ Partly right)")
+            seen["ordering"] = child.after
+        else:
+            assert "A. Supporting" in screen or "A. Concluding" in screen or "A. Acquiring" in screen
+            child.sendline("A")
+            child.expect("  2\\. [^\r\n]* → ")
+            child.sendline("B")
+            child.expect("  3\\. [^\r\n]* → ")
+            child.sendline("C")
+            child.expect("(✔ Correct|✘ Not right|◐ Partly right)")
+            seen["matching"] = child.after
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert seen["ordering"] == "✘ Not right"  # a two-item ordering is shown reversed: A B is wrong
+    assert set(seen) == {"ordering", "matching"}
