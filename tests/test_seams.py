@@ -64,3 +64,33 @@ def test_1_review_shows_the_options_and_letters_refer_to_them(quiz, tmp_path, ro
     assert child.exitstatus == 0
     assert seen["ordering"] == "✘ Not right"  # a two-item ordering is shown reversed: A B is wrong
     assert set(seen) == {"ordering", "matching"}
+
+
+# -- 3. lists and cloze blanks in a CSV response ----------------------------------------------
+
+def _key(quiz, root, tmp_path, *extra):
+    out = tmp_path / "gen"
+    result = quiz("generate", root / EXAMPLE, "-n", "8", "--seed", "2", "-o", out, *extra)
+    assert result.exit_code == 0, result.output
+    return out / "key-v1.yaml"
+
+
+def test_3_cloze_in_a_csv_takes_the_documented_list_syntax_and_reports_a_malformed_one(quiz, root, tmp_path):
+    import json
+
+    key = _key(quiz, root, tmp_path)
+    csv_path = tmp_path / "responses.csv"
+    csv_path.write_text("student,student_id,example-lawfare-q06,example-lawfare-q02\n"
+                        "ann,1,\"discovery, implementation\",\"A, B\"\n"
+                        "bob,2,discovery; implementation,A; B\n"
+                        "cid,3,discovery,A\n"
+                        "dee,4,\"discovery, \",\n", encoding="utf-8")
+    result = quiz("grade", key, csv_path, "--json")
+    scores = {s["student"]: {q["id"]: q["score"] for q in s["questions"]}
+              for s in json.loads(result.stdout)["students"]}
+    assert scores["ann"]["example-lawfare-q06"] == 1
+    assert scores["bob"]["example-lawfare-q06"] == 1
+    assert scores["dee"]["example-lawfare-q06"] == 0.5  # the second blank left empty
+    # one answer for two blanks is not read as blank 1 silently: it is reported with its line
+    assert result.exit_code == 1
+    assert "responses.csv:4: cid: question" in result.stderr and "2 blanks" in result.stderr

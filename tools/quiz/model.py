@@ -317,6 +317,15 @@ class Numeric(Question):
         return f"{value} {self.unit}".strip()
 
 
+def split_blanks(text: str) -> list[str]:
+    """The answers to the blanks of a cloze given as one line of text (a CSV cell, a sheet's
+    `answer: "a; b"`): separated by `;`, or by `,` when there is no `;` (so an answer holding
+    a comma is written with `;` between blanks). Empty answers are kept: `a;;c` leaves blank 2
+    empty. A line whose count of answers differs from the blanks is malformed, never guessed."""
+    sep = ";" if ";" in text else ","
+    return [part.strip() for part in text.split(sep)]
+
+
 BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
@@ -344,7 +353,11 @@ class Cloze(Question):
         if isinstance(response, str) and len(self.blanks) == 1:
             response = [response]
         elif isinstance(response, str):
-            response = [part.strip() for part in response.split("|")]
+            text, response = response, split_blanks(response)
+            if len(response) != len(self.blanks):
+                raise MalformedResponse(
+                    f"{len(self.blanks)} blanks, but {len(response)} answer{'s' if len(response) != 1 else ''} in "
+                    f"{text!r}: give one answer per blank, separated by ';' (or ',')")
         if isinstance(response, dict):
             try:
                 response = [response.get(i + 1, response.get(str(i + 1), "")) for i in range(len(self.blanks))]
