@@ -94,3 +94,18 @@ def test_3_cloze_in_a_csv_takes_the_documented_list_syntax_and_reports_a_malform
     # one answer for two blanks is not read as blank 1 silently: it is reported with its line
     assert result.exit_code == 1
     assert "responses.csv:4: cid: question" in result.stderr and "2 blanks" in result.stderr
+
+
+# -- 5. "U.S." is also accepted as "US", in the course and in every export --------------------
+
+def test_5_punctuation_inside_a_word_is_folded_the_same_in_the_grader_and_the_exports():
+    from quiz import model
+    from quiz.exporters.common import accepted_forms
+
+    q = model.Short(id="x", prompt="?", explanation="", passage=model.Passage("q", "c"), objective="o",
+                    difficulty=1, answers=("U.S.", "TCP/IP"))
+    for typed in ("US", "us", "U.S.", "u.s", "U S", "TCP/IP", "tcpip", "TCP IP"):
+        assert q.grade(typed).score == 1, typed
+    assert q.grade("UK").score == 0
+    forms = [f.casefold() for f in accepted_forms(q.answers)]
+    assert "us" in forms and "tcpip" in forms  # what EXPORTS.md promises an LMS accepts

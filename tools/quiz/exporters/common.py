@@ -163,8 +163,9 @@ def number_text(value: float) -> str:
 
 def accepted_forms(answers) -> list[str]:
     """The accepted answers of a typed blank for a target that compares exact text (after
-    case folding): each answer, then the forms without punctuation that differ from every
-    answer (the course folds punctuation; LMSs do not). Case-insensitive repeats are left out."""
+    case folding): each answer, then its folded forms (`model.folded_forms`: punctuation as a
+    space and punctuation dropped) that differ from every answer (the course folds
+    punctuation; LMSs do not). Case-insensitive repeats are left out."""
     return [form for form, _added in accepted_forms_marked(answers)]
 
 
@@ -178,10 +179,10 @@ def accepted_forms_marked(answers) -> list[tuple[str, bool]]:
             seen.add(a.strip().casefold())
             out.append((a.strip(), False))
     for a in answers:
-        f = model.fold_answer(a)
-        if f and f.casefold() not in seen:
-            seen.add(f.casefold())
-            out.append((f, True))
+        for f in model.folded_forms(a):
+            if f and f.casefold() not in seen:
+                seen.add(f.casefold())
+                out.append((f, True))
     return out
 
 

@@ -52,6 +52,7 @@ from quiz.model import (
     TrueFalse,
     cloze_display,
     fold_answer,
+    folded_forms,
     typo_allowance,
 )
 
@@ -170,7 +171,7 @@ def _choice_question(q: Question, prompt: str, choices: list[tuple[str, bool, st
 def _string(q: Question, prompt: str, accepted: list[str], part: tuple[int, int] | None = None, ask: str = "") -> dict:
     answers, seen = [], set()
     for a in accepted:
-        for form in (a.strip(), fold_answer(a)):
+        for form in (a.strip(), *folded_forms(a)):
             if not form or form.casefold() in seen:
                 continue
             seen.add(form.casefold())
