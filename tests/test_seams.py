@@ -109,3 +109,42 @@ def test_5_punctuation_inside_a_word_is_folded_the_same_in_the_grader_and_the_ex
     assert q.grade("UK").score == 0
     forms = [f.casefold() for f in accepted_forms(q.answers)]
     assert "us" in forms and "tcpip" in forms  # what EXPORTS.md promises an LMS accepts
+
+
+# -- 2. QTI identifiers stay distinct under Canvas's rule -------------------------------------
+
+def canvas_match_id(ident: str) -> int | None:
+    """Canvas's QTI converter takes the first run of digits in a response label's identifier
+    as its id (documented for its matching questions); None when there is no digit."""
+    m = re.search(r"\d+", ident)
+    return int(m.group()) if m else None
+
+
+def test_2_qti_response_labels_get_distinct_ids_under_canvas_rule(root):
+    import zipfile
+    from io import BytesIO
+
+    from lxml import etree
+
+    from quiz.course.bank import load_bank
+    from quiz.exporters import qti
+    from quiz.exporters.common import from_banks
+
+    banks = [load_bank(p) for p in sorted((root / "quizzes").glob("*.yaml"))]
+    files, _ = qti.render(from_banks(banks))
+    data = zipfile.ZipFile(BytesIO(qti.zip_bytes(files)))
+    name = next(n for n in data.namelist() if n.endswith(".xml") and "/" in n and "meta" not in n)
+    root_el = etree.fromstring(data.read(name))
+    ns = {"q": qti.QTI_NS}
+    clashes = []
+    for item in root_el.iterfind(".//q:item", ns):
+        labels = [lab.get("ident") for lab in item.iterfind(".//q:response_label", ns)]
+        distinct_labels = sorted(set(labels))
+        ids = [canvas_match_id(x) for x in distinct_labels]
+        if None in ids or len(set(ids)) != len(ids):
+            clashes.append(item.get("title"))
+        lids = [lid.get("ident") for lid in item.iterfind(".//q:response_lid", ns)]
+        lid_ids = [canvas_match_id(x.removeprefix("response_")) for x in lids]
+        if len(lids) > 1 and (None in lid_ids or len(set(lid_ids)) != len(lid_ids)):
+            clashes.append(item.get("title") + " (responses)")
+    assert not clashes, clashes
