@@ -148,3 +148,25 @@ def test_2_qti_response_labels_get_distinct_ids_under_canvas_rule(root):
         if len(lids) > 1 and (None in lid_ids or len(set(lid_ids)) != len(lid_ids)):
             clashes.append(item.get("title") + " (responses)")
     assert not clashes, clashes
+
+
+# -- 12. a student sheet does not tell how to regenerate its key ------------------------------
+
+def test_12_sheets_carry_no_seed_and_the_key_keeps_it(quiz, root, tmp_path):
+    out = tmp_path / "gen"
+    result = quiz("generate", root / EXAMPLE, "-n", "8", "--seed", "424242", "--variants", "2", "-o", out)
+    assert result.exit_code == 0, result.output
+    for name in ("sheet-v1.yaml", "sheet-v1.md", "sheet-v1.html", "sheet-v2.yaml"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "424242" not in text and "seed" not in text.casefold(), name
+    sheet = yaml.safe_load((out / "sheet-v1.yaml").read_text())
+    key = yaml.safe_load((out / "key-v1.yaml").read_text())
+    assert key["seed"] == 424242 and key["key"] == sheet["sheet"]  # the key still says how it was made
+    # and the filled-in sheet is still graded against its key
+    for q in sheet["questions"]:
+        q["answer"] = "A"
+    sheet["student"] = "ann"
+    filled = tmp_path / "ann.yaml"
+    filled.write_text(yaml.safe_dump(sheet, allow_unicode=True))
+    graded = quiz("grade", out, filled, "--json")
+    assert '"refused": null' in graded.stdout

@@ -82,8 +82,10 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
         orders = [shuffled_order(q, rng) for q in questions]
         shown = [sheet_question(n, q, o) for n, (q, o) in enumerate(zip(questions, orders), 1)]
         fp = fingerprint([{k: v2 for k, v2 in d.items() if k != "answer"} for d in shown])
-        sheet_id = f"{slug}-s{seed}-v{v}"
-        sheet = {"sheet": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
+        # students have the banks: the sheet names itself by what it shows, never by the seed
+        # that would let `quiz generate` reproduce the key (the key keeps the seed)
+        sheet_id = f"{slug}-{fp[:8]}-v{v}"
+        sheet = {"sheet": sheet_id, "title": title, "variant": v, "fingerprint": fp,
                  "student": None, "student_id": None,
                  "instructions": "Fill in each 'answer': " + "; ".join(
                      f"{t}: {HOW_TO_ANSWER[t]}" for t in model.TYPES if any(q.type == t for q in questions)) + ".",
