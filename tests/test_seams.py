@@ -170,3 +170,47 @@ def test_12_sheets_carry_no_seed_and_the_key_keeps_it(quiz, root, tmp_path):
     filled.write_text(yaml.safe_dump(sheet, allow_unicode=True))
     graded = quiz("grade", out, filled, "--json")
     assert '"refused": null' in graded.stdout
+
+
+# -- 8. the upper-lower index does not depend on file order; a student counts once ----------
+
+def _filled(out: Path, name: str, student_id: str, right: set[int], tmp_path: Path) -> Path:
+    sheet = yaml.safe_load((out / "sheet-v1.yaml").read_text())
+    key = yaml.safe_load((out / "key-v1.yaml").read_text())
+    answers = {q["number"]: q["answer"] for q in key["questions"]}
+    sheet["student"], sheet["student_id"] = name, student_id
+    for q in sheet["questions"]:
+        q["answer"] = answers[q["number"]] if q["number"] in right else None
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(sheet, allow_unicode=True))
+    return path
+
+
+def test_8_upper_lower_is_the_same_in_any_order_and_duplicates_are_caught(quiz, root, tmp_path):
+    import json
+
+    out = _key(quiz, root, tmp_path).parent
+    files = [_filled(out, "ann", "1", {1, 2, 3, 4}, tmp_path),  # ann and bob tie at the lower cut
+             _filled(out, "bob", "2", {5, 6, 7, 8}, tmp_path),
+             _filled(out, "cid", "3", set(range(1, 9)), tmp_path),
+             _filled(out, "dee", "4", set(range(1, 9)), tmp_path)]
+    analyses = []
+    for order in (files, files[::-1], [files[1], files[0], files[3], files[2]]):
+        result = quiz("grade", out / "key-v1.yaml", *order, "--json")
+        assert result.exit_code == 0, result.output
+        analyses.append(json.loads(result.stdout)["analysis"])
+    assert analyses[0] == analyses[1] == analyses[2]
+    first = analyses[0]["items"][0]
+    assert first["upper_lower"] == 0.5  # the tied students share the lower group's one place
+    # the same student twice: graded once, with a warning
+    again = tmp_path / "ann-again.yaml"
+    again.write_text(files[0].read_text())
+    result = quiz("grade", out / "key-v1.yaml", *files, again, "--json")
+    data = json.loads(result.stdout)
+    assert data["analysis"]["students"] == 4
+    assert "ann" in result.stderr and "2 times" in result.stderr
+    # twice with different answers: neither is graded until the instructor keeps one
+    other = _filled(out, "ann", "1", {1}, tmp_path / "x") if (tmp_path / "x").mkdir() is None else None
+    result = quiz("grade", out / "key-v1.yaml", *files, other, "--json")
+    assert result.exit_code == 2 and "different responses" in result.stderr
+    assert json.loads(result.stdout)["analysis"]["students"] == 3

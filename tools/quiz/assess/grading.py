@@ -188,7 +188,36 @@ def grade_response(response: Response, keys: list[Key]) -> StudentResult:
 def grade_all(keys: list[Key], paths: list[str | Path]) -> list[StudentResult]:
     responses, refused = read_responses(paths)
     with gc_paused():
-        return [grade_response(r, keys) for r in responses] + refused
+        return once_per_student([grade_response(r, keys) for r in responses]) + refused
+
+
+def once_per_student(results: list[StudentResult]) -> list[StudentResult]:
+    """Each student graded and counted once. The same answers handed in twice (a file given
+    twice, a sheet copied) count once, with a warning; different answers from one student are
+    all refused until the instructor keeps one, as either choice would be a guess."""
+    by_student: dict[str, list[StudentResult]] = {}
+    for r in results:
+        ident = (r.student_id or r.student).strip().casefold()
+        by_student.setdefault(ident, []).append(r)
+    out = []
+    for r in results:
+        ident = (r.student_id or r.student).strip().casefold()
+        same = by_student[ident]
+        if len(same) == 1 or not ident:
+            out.append(r)
+            continue
+        sources = ", ".join(sorted(x.source for x in same))
+        answers = {repr([(i.id, i.response) for i in x.items]) + (x.key.sheet if x.key else x.refused) for x in same}
+        if len(answers) == 1:
+            if r is min(same, key=lambda x: x.source):
+                r.problems.append(f"handed in {len(same)} times ({sources}) with the same answers; graded once")
+                out.append(r)
+        else:
+            r.items = []
+            r.refused = (f"student {r.student} ({r.student_id or 'no id'}) handed in {len(same)} different responses "
+                         f"({sources}); keep one and grade again")
+            out.append(r)
+    return out
 
 
 GRADEBOOK_COLUMNS = ["Student", "ID", "SIS User ID", "Email address", "Score", "Max", "Percentage"]
