@@ -214,3 +214,67 @@ def test_8_upper_lower_is_the_same_in_any_order_and_duplicates_are_caught(quiz, 
     result = quiz("grade", out / "key-v1.yaml", *files, other, "--json")
     assert result.exit_code == 2 and "different responses" in result.stderr
     assert json.loads(result.stdout)["analysis"]["students"] == 3
+
+
+# -- 4. question ids are unique wherever banks are combined -----------------------------------
+
+def _dupe_bank(root: Path, tmp_path: Path) -> Path:
+    """A bank of its own (with objectives) whose question ids are the example bank's."""
+    data = yaml.safe_load((root / EXAMPLE).read_text())
+    data["bank"] = "dupe"
+    data["title"] = "A copy"
+    data["objectives"] = {q["objective"]: "An objective." for q in data["questions"]}
+    data["questions"] = data["questions"][:3]
+    path = tmp_path / "dupe.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return path
+
+
+def _course_copy(root: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(root / "sources", course / "sources")
+    (course / "quizzes").mkdir(parents=True)
+    shutil.copy(root / "quizzes/schema.json", course / "quizzes/schema.json")
+    shutil.copytree(root / "quizzes/examples", course / "quizzes/examples")
+    shutil.copytree(root / "lessons", course / "lessons")
+    return course
+
+
+def test_4_an_id_used_in_two_banks_is_refused_wherever_they_meet(quiz, root, tmp_path):
+    import subprocess
+
+    course = _course_copy(root, tmp_path)
+    added = _dupe_bank(root, course / "quizzes")  # a new bank of the course reusing an example's ids
+    alone = subprocess.run([QUIZ, "validate", str(added)], capture_output=True, text=True, cwd=course,
+                           env=_env(tmp_path, course))
+    assert alone.returncode == 1, alone.stdout + alone.stderr
+    assert "dupe.yaml:" in alone.stdout and "example-lawfare-q01" in alone.stdout
+    assert "example-lawfare.yaml:" in alone.stdout  # where the other one is
+    dupe = _dupe_bank(root, tmp_path)
+    for args in (["generate", root / EXAMPLE, dupe, "-n", "8", "--seed", "1", "-o", tmp_path / "g"],
+                 ["export", root / EXAMPLE, dupe, "--format", "gift", "-o", tmp_path / "e.gift"],
+                 ["take", root / EXAMPLE, dupe, "-n", "3", "--seed", "1", "--db", tmp_path / "t.db"]):
+        result = quiz(*args)
+        assert result.exit_code == 2, (args[0], result.output)
+        assert "example-lawfare-q01" in result.output and "unique" in result.output, args[0]
+    assert not (tmp_path / "g").exists() and not (tmp_path / "e.gift").exists()
+
+
+def test_4_a_key_or_response_holding_an_id_twice_is_caught(quiz, root, tmp_path):
+    key_path = _key(quiz, root, tmp_path)
+    key = yaml.safe_load(key_path.read_text())
+    key["questions"][1]["question"] = dict(key["questions"][1]["question"], id=key["questions"][0]["question"]["id"])
+    bad_key = tmp_path / "key-bad.yaml"
+    bad_key.write_text(yaml.safe_dump(key, allow_unicode=True, sort_keys=False))
+    sheet = yaml.safe_load((key_path.parent / "sheet-v1.yaml").read_text())
+    result = quiz("grade", bad_key, key_path.parent / "sheet-v1.yaml")
+    assert result.exit_code == 2 and "key-bad.yaml:" in result.output and "twice" in result.output
+    first = sheet["questions"][0]
+    sheet["questions"].append(dict(first, answer="A"))
+    sheet["student"] = "ann"
+    resp = tmp_path / "ann.yaml"
+    resp.write_text(yaml.safe_dump(sheet, allow_unicode=True, sort_keys=False))
+    result = quiz("grade", key_path, resp)
+    assert result.exit_code == 1 and "appears twice" in result.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from quiz import model
-from quiz.course.bank import load_bank
+from quiz.course.bank import load_bank, require_unique_ids
 from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_order
 from quiz.course.serialize import question_to_dict
 from quiz.course.sheets import fingerprint
@@ -65,6 +65,7 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
     filters = filters or Filters()
     bank_paths = [resolve_bank_path(r) for r in bank_refs]
     banks = [load_bank(p) for p in bank_paths]
+    require_unique_ids(banks)
     if count < 1:
         raise InputError("--count", 0, "ask for at least one question")
     chosen = select(banks, count, random.Random(f"select:{seed}"), filters)

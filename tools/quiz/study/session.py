@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from quiz import model
-from quiz.course.bank import load_bank
+from quiz.course.bank import load_bank, require_unique_ids
 from quiz.course.index import find_question
 from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_order
 from quiz.course.sheets import KeyItem, load_sheet
@@ -50,6 +50,7 @@ class Plan:
 def plan_from_banks(refs: list[str], count: int | None, seed: int, filters: Filters | None = None) -> Plan:
     paths_ = [resolve_bank_path(r) for r in refs]
     banks = [load_bank(p) for p in paths_]
+    require_unique_ids(banks)
     files = {q.id: str(p) for b, p in zip(banks, paths_) for q in b.questions}
     available = sum(1 for b in banks for q in b.questions if (filters or Filters()).keep(q))
     rng = random.Random(f"take:{seed}")
