@@ -278,3 +278,175 @@ def test_4_a_key_or_response_holding_an_id_twice_is_caught(quiz, root, tmp_path)
     resp.write_text(yaml.safe_dump(sheet, allow_unicode=True, sort_keys=False))
     result = quiz("grade", key_path, resp)
     assert result.exit_code == 1 and "appears twice" in result.stderr
+
+
+# -- 6. Moodle cloze: what Moodle's embedded-answers reader keeps -----------------------------
+
+def _q(cls, **kw):
+    from quiz import model
+
+    base = dict(id="seam-q1", prompt="?", explanation="Because.", passage=model.Passage("a quote", "lawfare-01"),
+                objective="seam-lo1", difficulty=1)
+    return cls(**{**base, **kw})
+
+
+def test_6_moodle_cloze_blanks_read_back_as_written_with_their_feedback():
+    from lxml import etree
+
+    import moodle_reader
+    from quiz import model
+    from quiz.exporters import moodle
+    from quiz.exporters.common import from_questions
+
+    q = _q(model.Cloze, prompt="The stack is {{TCP/IP}}; a set is {{a~b#c}d}}.",
+           feedback="Re-read <the> section ~ on {protocols}.", blanks=(("TCP/IP",), ("a~b#c}d",)))
+    root = etree.fromstring(moodle.render(from_questions([q]))[0].encode())
+    el = root.findall("question")[-1]
+    read = moodle_reader.read(el)
+    assert read.idnumber is None and el.find("idnumber") is None  # the cloze reader reads none: not written
+    first, second = read.blanks
+    right = [a for a in first if a.fraction == 1]
+    assert right[0].text == "TCP/IP"
+    assert moodle_reader.shortanswer_grade("tcp/ip", first).fraction == 1
+    assert moodle_reader.shortanswer_grade("a~b#c}d", second).fraction == 1
+    catch_all = moodle_reader.shortanswer_grade("something else", first)
+    assert catch_all.text == "*" and catch_all.fraction == 0
+    assert etree.fromstring(f"<div>{catch_all.feedback}</div>").xpath("string()") == q.feedback
+
+
+# -- 7. GIFT: a literal * stays literal; ids and tags where Moodle reads them -----------------
+
+# Moodle's GIFT reader (question/format/gift/format.php): escapedchar_pre swaps `\\: \\# \\= \\{
+# \\} \\~ \\n` for placeholders, leaving any other backslash in the text; the comment lines
+# before a question give its ID number from `[id:…]` and its tags from `[tag:…]`
+# (extract_idnumber_and_tags_from_comment: `]` and backslash escaped by a backslash).
+GIFT_ID = re.compile(r"\[id:((?:\\.|[^\]\\])+)]")
+GIFT_TAG = re.compile(r"\[tag:((?:\\.|[^\]\\])+)]")
+
+
+def test_7_gift_escapes_the_wildcard_and_writes_moodles_id_and_tag_comments():
+    import moodle_reader
+    from quiz import model
+    from quiz.exporters import gift
+    from quiz.exporters.common import from_questions
+
+    q = _q(model.Short, answers=("A*B",), tags=("stars",))
+    text = gift.render(from_questions([q]))[0]
+    block = text[text.index("// [id:"):]
+    comments = "\n".join(line for line in block.splitlines() if line.startswith("//"))
+    assert [m.replace("\\]", "]") for m in GIFT_ID.findall(comments)] == ["seam-q1"]
+    assert GIFT_TAG.findall(comments) == ["stars", "objective:seam-lo1", "difficulty:1"]
+    body = block[block.index("{") + 1 : block.index("####")]
+    answers = [line.strip()[1:] for line in body.splitlines() if line.strip().startswith("=")]
+    stored = [a.removeprefix("%100%") for a in answers]  # what the GIFT reader leaves of each answer
+    assert moodle_reader.shortanswer_grade("A*B", [moodle_reader.Answer(a, 1) for a in stored])
+    assert not moodle_reader.shortanswer_grade("AxyzB", [moodle_reader.Answer(a, 1) for a in stored])
+
+
+# -- 9. a bank passed through Moodle comes back whole -----------------------------------------
+
+def test_9_a_moodle_re_export_of_our_short_answers_imports_every_question(quiz, root, tmp_path):
+    """Moodle writes every full-credit answer with fraction="100" and its own header, so the
+    punctuation-free forms the export added look like the author's; folding repeats merge."""
+    from quiz.course.bank import load_bank
+
+    banks = [p for p in sorted((root / "quizzes").glob("*.yaml"))]
+    total = 0
+    for path in banks:
+        bank = load_bank(path)
+        shorts = [q for q in bank.questions if q.type == "short"]
+        if not shorts:
+            continue
+        exported = tmp_path / f"{bank.id}.xml"
+        assert quiz("export", path, "--format", "moodle", "-o", exported).exit_code == 0
+        text = exported.read_text(encoding="utf-8")
+        text = re.sub(r"<!--.*?-->", "", text).replace('fraction="100.0000000"', 'fraction="100"')
+        exported.write_text(text, encoding="utf-8")
+        out = tmp_path / "back" / f"{bank.id}.yaml"
+        out.parent.mkdir(exist_ok=True)
+        result = quiz("import", exported, "-o", out, "--chapter", bank.chapter or bank.questions[0].passage.chapter)
+        assert result.exit_code == 0, result.output
+        back = yaml.safe_load(out.read_text(encoding="utf-8"))
+        assert [q["id"] for q in back["questions"]] == [q.id for q in bank.questions], bank.id
+        for q in shorts:
+            [d] = [d for d in back["questions"] if d["id"] == q.id]
+            from quiz import model
+
+            again = model.Short(id=q.id, prompt="", explanation="", passage=q.passage, objective="", difficulty=1,
+                                answers=tuple(d["answers"]))
+            for a in q.answers:  # every form still scores, and nothing new does
+                assert again.grade(a).score == 1
+        total += len(shorts)
+    assert total > 11
+
+
+# -- 10. round trips keep the quote's chapter, the bank's title, and trust a returned quote ---
+
+def test_10_round_trip_keeps_cross_chapter_quotes_and_titles(quiz, root, tmp_path):
+    from quiz.course.bank import load_bank
+
+    path = root / "quizzes/synthesis.yaml"
+    bank = load_bank(path)
+    assert len({q.passage.chapter for q in bank.questions}) > 3  # quotes from many chapters
+    for fmt, suffix in (("gift", "gift"), ("moodle", "xml")):
+        exported = tmp_path / f"synthesis.{suffix}"
+        assert quiz("export", path, "--format", fmt, "-o", exported).exit_code == 0
+        out = tmp_path / fmt / "synthesis.yaml"
+        out.parent.mkdir()
+        result = quiz("import", exported, "-o", out)
+        assert result.exit_code == 0, result.output
+        back = yaml.safe_load(out.read_text(encoding="utf-8"))
+        assert back["title"] == bank.title, fmt
+        for q, d in zip(bank.questions, back["questions"]):
+            assert d["passage"]["quote"] == q.passage.quote
+            assert d["passage"].get("chapter", back.get("chapter")) == q.passage.chapter, (fmt, q.id)
+            assert "needs_passage" not in d
+        check = quiz("validate", out)
+        problems = [line for line in check.output.splitlines() if ".yaml:" in line and "TODO" not in line]
+        assert problems == [], (fmt, problems)
+
+
+# -- 11. every loss of a Moodle import is a warning; wildcards are refused with a message ------
+
+MOODLE_LOSSES = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="shortanswer">
+    <name><text>wall</text></name>
+    <questiontext format="html"><text><![CDATA[<p>What is it called? <img src="@@PLUGINFILE@@/wall.png"></p>]]></text></questiontext>
+    <generalfeedback format="html"><text>It filters.</text></generalfeedback>
+    <defaultgrade>2.0000000</defaultgrade>
+    <penalty>0.5000000</penalty>
+    <usecase>0</usecase>
+    <answer fraction="100" format="moodle_auto_format"><text>Great Firewall</text>
+      <feedback format="html"><text>Well done.</text></feedback></answer>
+    <answer fraction="100" format="moodle_auto_format"><text>*Great Firewall*</text>
+      <feedback format="html"><text></text></feedback></answer>
+  </question>
+  <question type="shortanswer">
+    <name><text>wall2</text></name>
+    <questiontext format="html"><text>Name the Great Firewall of what?</text></questiontext>
+    <generalfeedback format="html"><text>China.</text></generalfeedback>
+    <answer fraction="100" format="moodle_auto_format"><text>Great Firewall of *</text>
+      <feedback format="html"><text></text></feedback></answer>
+  </question>
+</quiz>
+"""
+
+
+def test_11_moodle_import_warns_for_every_loss_and_refuses_wildcards(quiz, tmp_path):
+    src = tmp_path / "losses.xml"
+    src.write_text(MOODLE_LOSSES, encoding="utf-8")
+    out = tmp_path / "losses.yaml"
+    result = quiz("import", src, "-o", out, "--chapter", "lawfare-01")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "wall: 1 image(s) dropped" in text
+    assert "wall: the question's weight 2 is dropped" in text
+    assert "wall: the penalty of 0.5 per wrong try is dropped" in text
+    assert "wall: the feedback on the right answer 'Great Firewall' is dropped" in text
+    assert "wall: the answer '*Great Firewall*' uses Moodle's wildcard" in text
+    assert "wall2: the answer 'Great Firewall of *' uses Moodle's wildcard" in text
+    assert "wall2: left out" in text
+    back = yaml.safe_load(out.read_text(encoding="utf-8"))
+    [wall] = back["questions"]
+    assert wall["answers"] == ["Great Firewall"] and "*" not in str(wall)

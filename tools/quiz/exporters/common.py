@@ -186,16 +186,6 @@ def accepted_forms_marked(answers) -> list[tuple[str, bool]]:
     return out
 
 
-def dedupe_folded(answers: list[str]) -> list[str]:
-    """Accepted answers without blanks and case-insensitive repeats (for importers)."""
-    out: list[str] = []
-    for a in answers:
-        a = a.strip()
-        if a and a.casefold() not in {o.casefold() for o in out}:
-            out.append(a)
-    return out
-
-
 def cloze_parts(prompt: str) -> list[str | list[str]]:
     """A cloze prompt as text pieces and blanks: ['text ', ['a', 'b'], ' more text']."""
     parts: list[str | list[str]] = []
@@ -230,10 +220,11 @@ def citation(q: Question) -> str:
 
 
 def source_html(q: Question) -> str:
-    """The passage and citation as an HTML block marked `quiz-source` (the importers
-    recognise it and take the quote back as the passage)."""
+    """The passage and citation as an HTML block marked `quiz-source`, its chapter in
+    `data-chapter` (the importers recognise it and take the quote and its chapter back)."""
     cite = citation(q)
-    out = f'<div class="quiz-source"><blockquote>{h(q.passage.quote)}</blockquote>'
+    chapter = html.escape(q.passage.chapter, quote=True)
+    out = f'<div class="quiz-source" data-chapter="{chapter}"><blockquote>{h(q.passage.quote)}</blockquote>'
     if cite:
         out += f"<p><cite>{h(cite)}</cite></p>"
     return out + "</div>"
