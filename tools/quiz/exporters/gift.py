@@ -75,7 +75,7 @@ def render(source: ExportSource, **_options) -> tuple[str, list[ExportWarning]]:
     warnings: list[ExportWarning] = []
     out = [f"// {source.title}", f"// {len(source)} questions, written by `quiz export --format gift`.", ""]
     for group in source.groups:
-        out += [f"$CATEGORY: $course$/top/{group.id}", f"// title: {_one_line(group.title)}", ""]
+        out += [f"$CATEGORY: $course$/top/{group.id}", "", f"// title: {_one_line(group.title)}", ""]
         for item in group.items:
             for block in question_blocks(item, warnings):
                 out += [block, ""]
