@@ -287,8 +287,8 @@ def item_element(it: Item, warnings: list[ExportWarning]):
                 _material(Q.el(rc, "response_label", ident=ident), a, texttype="text/plain")
         rp = _resprocessing(item)
         _other_feedback(rp, "general_fb")
-        for name, ids in zip(names, answer_ids):
-            _add_score(rp, f"response_{name}", ids[0], len(names))
+        for k, (name, ids) in enumerate(zip(names, answer_ids)):
+            _add_score(rp, f"response_{name}", ids[0], len(names), k)
     elif isinstance(q, (model.Matching, model.Ordering)):
         if isinstance(q, model.Ordering):
             warnings.append(ExportWarning(q.id, "ordering written as a matching question of each item to its "
@@ -313,8 +313,8 @@ def item_element(it: Item, warnings: list[ExportWarning]):
                 _material(Q.el(rc, "response_label", ident=right_ids[r]), r, texttype=None)
         rp = _resprocessing(item)
         _other_feedback(rp, "general_fb")
-        for lid_ident, (_, right) in zip(left_ids, pairs):
-            _add_score(rp, f"response_{lid_ident}", right_ids[right], len(pairs))
+        for k, (lid_ident, (_, right)) in enumerate(zip(left_ids, pairs)):
+            _add_score(rp, f"response_{lid_ident}", right_ids[right], len(pairs), k)
     else:
         raise TypeError(f"no QTI form for question type {q.type!r}")
 
@@ -328,10 +328,13 @@ def item_element(it: Item, warnings: list[ExportWarning]):
     return item
 
 
-def _add_score(rp, respident: str, value: str, n: int) -> None:
+def _add_score(rp, respident: str, value: str, n: int, k: int) -> None:
+    """Part k (0-based) of n: 100/n to two decimals, the last part taking the rest, so that
+    all parts right add up to exactly 100 (three parts: 33.33 + 33.33 + 33.34)."""
     rc = Q.el(rp, "respcondition")
     Q.el(Q.el(rc, "conditionvar"), "varequal", value, respident=respident)
-    Q.el(rc, "setvar", f"{100 / n:.2f}", varname="SCORE", action="Add")
+    share = round(100 / n, 2) if k < n - 1 else round(100 - round(100 / n, 2) * (n - 1), 2)
+    Q.el(rc, "setvar", f"{share:.2f}", varname="SCORE", action="Add")
 
 
 def _num(value: float) -> str:
