@@ -34,14 +34,17 @@ def review(count, answers_file, db):
         return
     import random
 
+    asked_from = {it["id"]: it.get("file") for a in store.attempts() for it in a.plan.get("items", [])
+                  if isinstance(it, dict) and it.get("id")}  # the bank file each question was last asked from
     questions = []
     for qid in ids:
-        q = find_question(qid)
+        q = find_question(qid, asked_from.get(qid))
         if q is None:
             click.echo(f"(question {qid} is no longer in any bank; skipped)", err=True)
             continue
         questions.append(q)
-    plan = plan_from_questions(f"Review: {len(questions)} due", questions, random.Random())
+    plan = plan_from_questions(f"Review: {len(questions)} due", questions, random.Random(),
+                               {q.id: asked_from.get(q.id) or "" for q in questions})
     ui = TerminalUI(answers=read_answers(answers_file) if answers_file else None)
     try:
         run(store, plan, "review", ui)
