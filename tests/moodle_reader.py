@@ -32,6 +32,7 @@ class Answer:
     text: str
     fraction: float
     feedback: str = ""
+    tolerance: float = 0.0  # numerical answers
 
 
 @dataclass
@@ -80,7 +81,8 @@ def read(el) -> Question:
     q = Question(qtype, _text(el.find("name")), el.findtext("idnumber"), tags,
                  usecase=(el.findtext("usecase") or "0").strip() == "1")
     for a in el.iterfind("answer"):
-        q.answers.append(Answer(_text(a), float(a.get("fraction", "0")) / 100, _text(a.find("feedback"))))
+        q.answers.append(Answer(_text(a), float(a.get("fraction", "0")) / 100, _text(a.find("feedback")),
+                                float(a.findtext("tolerance") or 0)))
     for sub in el.iterfind("subquestion"):
         q.pairs.append((_text(sub), _text(sub.find("answer"))))
     return q
