@@ -4,7 +4,7 @@ Each importer (gift, moodle) reads its file into `Raw` questions: the answer dat
 of the eight types in bank-format keys, plus what the source knew of the question (title,
 category, tags, general feedback). `build_bank` makes the bank: ids, objectives (one per
 category, or the ids written by `quiz export` when present), `needs_passage: true` on
-every question, and placeholders starting with `TODO:` where the bank format asks for
+every question whose quote did not come back, and placeholders starting with `TODO:` where the bank format asks for
 something the source did not have (an explanation, a wrong choice's feedback). Every
 question is checked by the bank loader's own rules before it is written; one that cannot
 be made valid is left out with a warning naming it, never silently.
