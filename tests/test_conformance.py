@@ -634,3 +634,30 @@ def test_moodle_xml_as_moodles_importer_reads_it(exported):
         raise AssertionError(f"unexpected Moodle type {q.type}")
 
     check("moodle", _observe_lms(score_one))
+
+
+def test_the_whole_course_in_gift_parses_with_gift_pegjs(tmp_path):
+    """Every question of every bank reaches gift-pegjs intact, with the ID number and tags
+    Moodle's GIFT reader takes from the comments."""
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "gift-pegjs").is_dir():
+        pytest.fail("the GIFT check needs node and gift-pegjs: run `npm ci` (make test does)")
+    banks = sorted((ROOT / "quizzes").glob("*.yaml"))
+    out = tmp_path / "course.gift"
+    result = subprocess.run([QUIZ, "export", *map(str, banks), "--format", "gift", "-o", str(out)],
+                            capture_output=True, text=True, env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    parsed = subprocess.run([node, str(ROOT / "tests/conformance/gift_parse.js"), str(out)],
+                            capture_output=True, text=True)
+    assert parsed.returncode == 0, parsed.stderr[-2000:]
+    got = [q for q in json.loads(parsed.stdout) if q["type"] != "Category"]
+    want = []
+    for path in banks:
+        for q in load_bank(path).questions:
+            parts = len(q.blanks) if isinstance(q, model.Cloze) and not (
+                len(q.blanks) == 1 and not q.prompt.rstrip().endswith("}}")) else 1
+            want += [q] * parts
+    assert len(got) == len(want)
+    for g, q in zip(got, want):
+        assert g["title"].split(" (blank ")[0] == q.id and g["id"].split(" (blank ")[0] == q.id
+        assert g["tags"] == [*q.tags, f"objective:{q.objective}", f"difficulty:{q.difficulty}"]
