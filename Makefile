@@ -1,7 +1,8 @@
 # The two entry points: `make book` (install and build the course) and `make test`.
 # Both install from uv.lock, the lock file that pins every package with its hashes, so
 # every machine gets the environment CI tested. Nothing else is assumed but Python 3.11+
-# (and, for the browser tests, root or sudo to install Debian's chromium).
+# (and, for the browser tests, root or sudo to install Debian's chromium, and Node.js with
+# npm for the conformance suite's GIFT parser, from package-lock.json).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -36,7 +37,9 @@ book: install
 browser:
 	sh .ci/install-chromium.sh
 
+# The conformance suite reads GIFT back with gift-pegjs, pinned in package-lock.json.
 test: install-test browser
+	npm ci --no-audit --no-fund --silent
 	$(BIN)/python -m pytest
 
 # After editing pyproject.toml: record the change in uv.lock, keeping every other pin.

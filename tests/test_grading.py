@@ -87,7 +87,9 @@ def test_cloze_partial_credit(q):
     assert score(c, ["discovery", "implementation"]) == 1
     assert score(c, ["Discovery", "deployment"]) == 0.5
     assert score(c, ["implementation", "discovery"]) == 0
-    assert score(c, "discovery | implementation") == 1
+    assert score(c, "discovery; implementation") == 1 and score(c, "discovery, implementation") == 1
+    assert score(c, "discovery;") == 0.5  # blank 2 left empty
+    assert c.grade("discovery").malformed  # one answer for two blanks: reported, not read as blank 1
     assert score(c, ["discovery"]) == 0.5  # a blank left empty scores zero
     assert c.grade(["a", "b", "c"]).malformed
 

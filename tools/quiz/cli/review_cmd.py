@@ -17,10 +17,9 @@ def review(count, answers_file, db):
     most overdue first; each answer reschedules its card and shows the source passage."""
     from quiz.cli.take_cmd import read_answers
     from quiz.course.index import find_question
-    from quiz.course.sheets import KeyItem
     from quiz.study.attempts import Store, now
     from quiz.study.review import due
-    from quiz.study.session import Plan, run
+    from quiz.study.session import plan_from_questions, run
     from quiz.study.terminal import TerminalUI
 
     store = Store(db)
@@ -33,14 +32,19 @@ def review(count, answers_file, db):
             click.echo(f"Nothing due. Next review: {nxt[:16].replace('T', ' ')} UTC.")
         store.close()
         return
-    items = []
+    import random
+
+    asked_from = {it["id"]: it.get("file") for a in store.attempts() for it in a.plan.get("items", [])
+                  if isinstance(it, dict) and it.get("id")}  # the bank file each question was last asked from
+    questions = []
     for qid in ids:
-        q = find_question(qid)
+        q = find_question(qid, asked_from.get(qid))
         if q is None:
             click.echo(f"(question {qid} is no longer in any bank; skipped)", err=True)
             continue
-        items.append(KeyItem(len(items) + 1, q, []))
-    plan = Plan(f"Review: {len(items)} due", items, {})
+        questions.append(q)
+    plan = plan_from_questions(f"Review: {len(questions)} due", questions, random.Random(),
+                               {q.id: asked_from.get(q.id) or "" for q in questions})
     ui = TerminalUI(answers=read_answers(answers_file) if answers_file else None)
     try:
         run(store, plan, "review", ui)

@@ -255,5 +255,30 @@ def load_bank(path: str | Path, corpus: Corpus | None = None) -> Bank:
     return checked.bank
 
 
+def id_clashes(banks: list[Bank]) -> list[Problem]:
+    """A problem for each question whose id an earlier bank of `banks` already uses. Ids are
+    unique across the course: sheets, keys, responses and attempts find questions by id."""
+    first: dict[str, tuple[str, int]] = {}
+    out = []
+    for b in banks:
+        for q in b.questions:
+            if q.id in first:
+                again = first[q.id] == (q.file, q.line)
+                out.append(Problem(q.file, q.line, f"this bank is given twice (question id '{q.id}' is unique)" if again
+                                   else f"question id '{q.id}' is also used at {first[q.id][0]}:{first[q.id][1]}; "
+                                        "ids are unique across the course: rename one"))
+            first.setdefault(q.id, (q.file, q.line))
+    return out
+
+
+def require_unique_ids(banks: list[Bank]) -> None:
+    """Refuse banks that cannot be combined (InputError at the first clash)."""
+    clashes = id_clashes(banks)
+    if clashes:
+        p = clashes[0]
+        more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        raise InputError(p.file, p.line, p.message + more)
+
+
 def default_bank_paths() -> list[Path]:
     return sorted(paths.quizzes_dir().glob("*.yaml"))

@@ -116,6 +116,30 @@ def _course_targets(lessons_dir: Path) -> dict[str, set[str]]:
     return found
 
 
+def _in_course(path: Path) -> bool:
+    return path.resolve().is_relative_to(paths.quizzes_dir().resolve())
+
+
+def _course_ids(targets: list[Path]) -> dict[str, str]:
+    """`file:line` of every question id in the course's banks other than `targets`, so that
+    validating one bank of the course (a file under quizzes/) also catches an id another bank
+    already uses. A bank outside the course stands alone until it is combined with others."""
+    from quiz.course.index import all_bank_paths, bank_at
+
+    chosen = {p.resolve() for p in targets}
+    seen: dict[str, str] = {}
+    for path in all_bank_paths():
+        if path.resolve() in chosen:
+            continue
+        try:
+            bank = bank_at(str(path))
+        except InputError:
+            continue  # validating that bank itself reports why
+        for q in bank.questions:
+            seen.setdefault(q.id, f"{q.file}:{q.line}")
+    return seen
+
+
 def validate(targets: list[str | Path] | None = None, corpus: Corpus | None = None) -> Report:
     with gc_paused():
         return _validate(targets, corpus)
@@ -125,7 +149,7 @@ def _validate(targets: list[str | Path] | None, corpus: Corpus | None) -> Report
     corpus = corpus or load_corpus()
     banks, lessons, missing = collect(targets)
     report = Report(errors=list(missing), unreadable=bool(missing))
-    first_seen: dict[str, str] = {}
+    first_seen = _course_ids(banks) if targets and any(_in_course(p) for p in banks) else {}
     for path in banks:
         try:
             checked = check_bank(path, corpus)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from quiz import model
-from quiz.course.bank import load_bank
+from quiz.course.bank import load_bank, require_unique_ids
 from quiz.course.index import find_question
 from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_order
 from quiz.course.sheets import KeyItem, load_sheet
@@ -50,14 +50,24 @@ class Plan:
 def plan_from_banks(refs: list[str], count: int | None, seed: int, filters: Filters | None = None) -> Plan:
     paths_ = [resolve_bank_path(r) for r in refs]
     banks = [load_bank(p) for p in paths_]
+    require_unique_ids(banks)
     files = {q.id: str(p) for b, p in zip(banks, paths_) for q in b.questions}
     available = sum(1 for b in banks for q in b.questions if (filters or Filters()).keep(q))
     rng = random.Random(f"take:{seed}")
     chosen = select(banks, min(count or available, available) if available else 1, rng, filters or Filters())
     rng.shuffle(chosen)
-    items = [KeyItem(n, q, shuffled_order(q, rng)) for n, q in enumerate(chosen, 1)]
     title = " + ".join(b.title for b in banks)
-    return Plan(title, items, files, seed, None, [display_path(p) for p in paths_])
+    return plan_from_questions(title, chosen, rng, files, seed, [display_path(p) for p in paths_])
+
+
+def plan_from_questions(title: str, questions: list[model.Question], rng: random.Random,
+                        files: dict[str, str] | None = None, seed: int | None = None,
+                        sources: list[str] | None = None) -> Plan:
+    """A plan asking `questions` in turn, each with its choices, right-hand items or items
+    shuffled as a sheet would show them: `take` and `review` build their cards here, so a
+    card looks the same and letters mean the same in both (an ordering is never shown solved)."""
+    items = [KeyItem(n, q, shuffled_order(q, rng)) for n, q in enumerate(questions, 1)]
+    return Plan(title, items, files or {}, seed, None, sources or [])
 
 
 def plan_from_sheet(path: str | Path) -> Plan:
