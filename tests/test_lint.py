@@ -222,6 +222,7 @@ def test_exports_ignore_the_lint_key(quiz, write, tmp_path):
     (["the Great Firewall"], "", "Great Firewall"),
     (["Cybersecurity Law"], "under the Cybersecurity Law of 2017", "the Cybersecurity Law"),
     (["Zhōngguó zhìzào"], "", "Zhongguo zhizao"),
+    (["junmin ronghe"], "the jūnmín rónghé (military-civil fusion)", "jūnmín rónghé"),
     (["CAC"], "the Cyberspace Administration of China (CAC)", "Cyberspace Administration of China"),
     (["Cyberspace Administration of China"], "the Cyberspace Administration of China (CAC)", "CAC"),
     (["law"], "two laws", "laws"),
@@ -237,6 +238,7 @@ def test_missing_variants_suggests_the_forms_the_grader_refuses(accepted, contex
     (["US", "U.S."], ""),
     (["Great Firewall"], "a great firewall"),  # "the" only for a name the text writes with "the"
     (["privacy"], ""),                         # no plural unless the text uses one
+    (["junmin ronghe"], "junmin ronghe"),      # the text has no tone marks to suggest
 ])
 def test_missing_variants_stays_quiet_when_the_grader_already_accepts(accepted, context):
     assert missing_variants(accepted, context) == []
@@ -247,3 +249,10 @@ def test_an_invalid_bank_among_many_is_reported_with_its_line(quiz, write):
     result = quiz("lint", CLEAN, path)
     assert result.exit_code == 2
     assert f"{path}:" in result.output and "'reason' is required" in result.output
+
+
+def test_a_cloze_blank_is_not_offered_an_article_its_sentence_already_has():
+    context = "released by the State Informatization Leading Group in 2003"
+    assert missing_variants(["State Informatization Leading Group"], context, in_sentence=True) == []
+    assert [v for v, _ in missing_variants(["State Informatization Leading Group"], context)] == \
+        ["the State Informatization Leading Group"]

@@ -255,7 +255,7 @@ def typed_variants(q: Question):
         return
     context = " ".join((q.prompt, q.passage.quote, q.explanation))
     for where, accepted in blanks:
-        missing = missing_variants(accepted, context)
+        missing = missing_variants(accepted, context, in_sentence=isinstance(q, Cloze))
         if missing:
             shown = ", ".join(f"'{v}' ({why})" for v, why in missing)
             yield (f"{where}: the grader would refuse {shown}; add {'it' if len(missing) == 1 else 'them'} to the "
