@@ -256,3 +256,14 @@ def test_a_cloze_blank_is_not_offered_an_article_its_sentence_already_has():
     assert missing_variants(["State Informatization Leading Group"], context, in_sentence=True) == []
     assert [v for v, _ in missing_variants(["State Informatization Leading Group"], context)] == \
         ["the State Informatization Leading Group"]
+
+
+@pytest.mark.parametrize("text, vowel", [
+    ("apple", True), ("hour", True), ("FBI", True), ("SOE", True), ("X-ray", True), ("uncle", True),
+    ("union", False), ("one", False), ("useful", False), ("European", False), ("US firm", False),
+    ("U.S. law", False), ("Huawei", False),
+])
+def test_the_article_check_hears_vowel_sounds(text, vowel):
+    from quiz.course.lint_rules import _vowel_sound
+
+    assert _vowel_sound(text) is vowel

@@ -203,6 +203,8 @@ def _vowel_sound(text: str) -> bool:
     t = text.strip().lstrip("\"'“‘(")
     if re.match(r"^[AEFHILMNORSX](?:[A-Z0-9]|\b)", t):  # an acronym read letter by letter: an FBI, an SOE
         return True
+    if re.match(r"^U[A-Z.]", t):  # a US firm, a U.S. law, a UN body
+        return False
     return bool(re.match(r"^(?!(uni|use|usu|eu|one|once|ubi|ura|uti))[aeiou]|^(hour|honest|honou?r|heir)", t, re.IGNORECASE))
 
 
