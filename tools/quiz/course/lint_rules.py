@@ -90,8 +90,16 @@ def _found(pattern: re.Pattern, text: str) -> set[str]:
     return {" ".join(m.group(1).lower().split()) for m in pattern.finditer(text)}
 
 
-@rule("absolute-distractor", "absolute words mark the distractors and leave at most two live options")
+@rule("absolute-distractor", "absolute words mark the distractors and leave at most two live options, "
+                             "or mark a false true/false statement")
 def absolute_distractor(q: Question):
+    if isinstance(q, TrueFalse):
+        added = sorted(_found(_ABSOLUTE, q.prompt) - _found(_ABSOLUTE, q.passage.quote))
+        if not q.answer and added:
+            yield (f"the statement is false and carries an absolute word the passage does not use "
+                   f"('{', '.join(added)}'): test-wise students mark such statements false unread; make it false "
+                   "by a real misreading of the passage")
+        return
     if not isinstance(q, (Single, Multiple)):
         return
     in_prompt = _found(_ABSOLUTE, q.prompt)
