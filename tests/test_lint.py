@@ -271,3 +271,12 @@ def test_the_article_check_hears_vowel_sounds(text, vowel):
     from quiz.course.lint_rules import _vowel_sound
 
     assert _vowel_sound(text) is vowel
+
+
+def test_a_choice_of_only_white_space_does_not_crash_the_figures(quiz, write):
+    text = CLEAN.read_text(encoding="utf-8").replace("bank: clean", "bank: blank")
+    text = text.replace('{text: "The ISO", feedback', '{text: " ", feedback').replace(
+        '{text: "The IEC", feedback', '{text: "  ", feedback').replace('{text: "The WTO", feedback', '{text: "   ", feedback')
+    result = quiz("lint", "--json", write("blank.yaml", text))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["banks"][0]["single"] == 2

@@ -63,6 +63,8 @@ def longest_key(q: Question):
     keys, others = _keys(q), _distractors(q)
     which = "the key" if len(keys) == 1 else "every correct choice"
     shortest_key, longest_other = min(lens[i] for i in keys), max(lens[i] for i in others)
+    if not longest_other:
+        return  # distractors of only white space: `quiz validate` has more to say than length
     if shortest_key >= LONGEST_FACTOR * longest_other:
         yield (f"{which} ({shortest_key} characters) is longer than every distractor (at most {longest_other}) by "
                f"{shortest_key / longest_other - 1:.0%}; make the distractors as long and as specific")
