@@ -37,8 +37,9 @@ def lint(paths, as_json, strict):
             click.echo(str(warning))
         if report.banks:
             click.echo(render_table(report))
+        by_rule = ", ".join(f"{rule} {n}" for rule, n in report.rule_counts().items() if n)
         summary = (f"{len(report.banks)} banks, {report.course.questions if report.course else 0} questions: "
-                   f"{len(report.warnings)} warnings ({len(report.silenced)} silenced), "
-                   f"{len(report.failures)} thresholds failed")
+                   f"{len(report.warnings)} warnings{f' ({by_rule})' if by_rule else ''}, "
+                   f"{len(report.silenced)} silenced; {len(report.failures)} thresholds failed")
         click.echo(summary, err=True)
     raise SystemExit(report.exit_code(strict))
