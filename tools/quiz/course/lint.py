@@ -46,7 +46,7 @@ class LintReport:
     warnings: list[LintWarning] = field(default_factory=list)
     silenced: list[dict] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
-    bank_files: dict[str, str] = field(default_factory=dict)
+    bank_files: list[str] = field(default_factory=list)  # the file of each of `banks`
 
     @property
     def failures(self) -> list[str]:
@@ -65,13 +65,13 @@ class LintReport:
             counts[w.rule] += 1
         return counts
 
+    def warnings_in(self, file: str) -> int:
+        return sum(1 for w in self.warnings if w.file == file)
+
     def as_dict(self, strict: bool = False) -> dict:
-        per_bank = {}
-        for w in self.warnings:
-            per_bank[w.file] = per_bank.get(w.file, 0) + 1
         return {
-            "banks": [{**f.as_dict(), "file": self.bank_files[f.name],
-                       "warnings": per_bank.get(self.bank_files[f.name], 0)} for f in self.banks],
+            "banks": [{**f.as_dict(), "file": file, "warnings": self.warnings_in(file)}
+                      for f, file in zip(self.banks, self.bank_files)],
             "course": self.course.as_dict() if self.course else None,
             "thresholds": dict(THRESHOLDS),
             "failures": self.failures,
@@ -111,7 +111,7 @@ def lint(targets: list[str | Path] | None = None, corpus: Corpus | None = None) 
             except InputError as exc:
                 report.errors.append(exc.problem)
                 continue
-            report.bank_files[bank.id] = bank.file
+            report.bank_files.append(bank.file)
             report.banks.append(figures(bank.id, bank.questions))
             everything += bank.questions
             for q in bank.questions:
@@ -137,15 +137,12 @@ def _fmt(value, fail: bool, pct: bool = False) -> str:
 
 
 def table_rows(report: LintReport) -> list[list[str]]:
-    per_bank: dict[str, int] = {}
-    for w in report.warnings:
-        per_bank[w.file] = per_bank.get(w.file, 0) + 1
     rows = []
-    for f in report.banks + ([report.course] if report.course else []):
+    counts = [report.warnings_in(file) for file in report.bank_files] + [len(report.warnings)]
+    for f, warn in zip(report.banks + ([report.course] if report.course else []), counts):
         fails = set(f.failures)
         nt, nf = f.true_false["true"], f.true_false["false"]
         keys = f.key_positions.get("single", {})
-        warn = len(report.warnings) if f is report.course else per_bank.get(report.bank_files.get(f.name), 0)
         rows.append([
             f.name, str(f.questions),
             _fmt(f.longest_choice, "longest-choice" in fails, pct=True),
