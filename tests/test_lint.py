@@ -176,7 +176,7 @@ def test_json_shape(quiz):
     result = quiz("lint", "--json", BLIND, RULES_BANK)
     data = json.loads(result.output)
     assert set(data) == {"banks", "course", "thresholds", "failures", "warnings", "rule_counts", "silenced",
-                         "errors", "exit_code"}
+                         "unused_silences", "errors", "exit_code"}
     figure_keys = {"name", "questions", "single", "longest_choice", "chance", "length_ratio", "true_false",
                    "true_share", "multiple", "multiple_long", "difficulty", "difficulty3", "key_positions",
                    "key_length", "failures"}
@@ -280,3 +280,12 @@ def test_a_choice_of_only_white_space_does_not_crash_the_figures(quiz, write):
     result = quiz("lint", "--json", write("blank.yaml", text))
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["banks"][0]["single"] == 2
+
+
+def test_a_silenced_rule_that_does_not_fire_is_noted_but_does_not_fail(quiz, write):
+    path = _clean_plus(write, '    lint: {ignore: [hedged-key, grammar-cue], reason: "Checked."}\n')
+    result = quiz("lint", "--strict", path)
+    assert result.exit_code == 0, result.output
+    assert "trip-hedged-key: note: 'grammar-cue' is silenced but does not fire" in result.output
+    data = json.loads(quiz("lint", "--json", path).output)
+    assert [(u["question"], u["rule"]) for u in data["unused_silences"]] == [("trip-hedged-key", "grammar-cue")]

@@ -45,6 +45,7 @@ class LintReport:
     course: Figures | None = None
     warnings: list[LintWarning] = field(default_factory=list)
     silenced: list[dict] = field(default_factory=list)
+    unused: list[dict] = field(default_factory=list)  # silenced rules that no longer fire
     errors: list[Problem] = field(default_factory=list)
     bank_files: list[str] = field(default_factory=list)  # the file of each of `banks`
 
@@ -78,6 +79,7 @@ class LintReport:
             "warnings": [w.as_dict() for w in self.warnings],
             "rule_counts": self.rule_counts(),
             "silenced": list(self.silenced),
+            "unused_silences": list(self.unused),
             "errors": [p.as_dict() for p in self.errors],
             "exit_code": self.exit_code(strict),
         }
@@ -94,6 +96,12 @@ def lint_question(q: Question) -> tuple[list[LintWarning], list[dict]]:
             else:
                 raised.append(LintWarning(q.file, q.line, q.id, rule_id, message))
     return raised, silenced
+
+
+def unused_silences(q: Question, silenced: list[dict]) -> list[dict]:
+    """The rules a question silences that do not fire on it (any more): the reason is stale."""
+    fired = {s["rule"] for s in silenced}
+    return [{"file": q.file, "line": q.line, "question": q.id, "rule": r} for r in q.lint_ignore if r not in fired]
 
 
 def lint(targets: list[str | Path] | None = None, corpus: Corpus | None = None) -> LintReport:
@@ -118,6 +126,7 @@ def lint(targets: list[str | Path] | None = None, corpus: Corpus | None = None) 
                 raised, silenced = lint_question(q)
                 report.warnings += raised
                 report.silenced += silenced
+                report.unused += unused_silences(q, silenced)
         if report.banks:
             report.course = figures("course", everything)
         return report
