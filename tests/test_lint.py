@@ -289,3 +289,14 @@ def test_a_silenced_rule_that_does_not_fire_is_noted_but_does_not_fail(quiz, wri
     assert "trip-hedged-key: note: 'grammar-cue' is silenced but does not fire" in result.output
     data = json.loads(quiz("lint", "--json", path).output)
     assert [(u["question"], u["rule"]) for u in data["unused_silences"]] == [("trip-hedged-key", "grammar-cue")]
+
+
+def test_linting_the_course_takes_well_under_a_second_of_cpu():
+    # CPU time, not wall-clock: other work on the machine does not change it
+    import time
+
+    lint()  # imports and compiled validators, as in the command's own process
+    start = time.process_time()
+    report = lint()
+    assert report.course.questions >= 400
+    assert time.process_time() - start < 1.0
