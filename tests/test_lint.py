@@ -300,3 +300,19 @@ def test_linting_the_course_takes_well_under_a_second_of_cpu():
     report = lint()
     assert report.course.questions >= 400
     assert time.process_time() - start < 1.0
+
+
+@pytest.mark.parametrize("prompt, fires", [
+    ("Which of China's policies does Beijing's plan not include?", True),   # apostrophes are not quotes
+    ("Which of China's policies does Beijing's plan NOT include?", False),
+    ("Which of these does the chapter **not** list?", False),
+    ("Cheung calls the industry 'big but not strong'. Which observation supports it?", False),
+    ("Whether or not the claim is genuine, what case does Cory make?", False),
+    ("All of the following are pillars EXCEPT which?", False),
+    ("All of the following are pillars except which?", True),
+])
+def test_negative_stem_reads_the_asking_clause(rule_questions, prompt, fires):
+    import dataclasses
+
+    q = dataclasses.replace(rule_questions["near-negative-stem"], prompt=prompt)
+    assert ("negative-stem" in _raised(q)) is fires

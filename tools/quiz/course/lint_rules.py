@@ -111,8 +111,8 @@ def absolute_distractor(q: Question):
     marked = {i: w for i, w in marked.items() if w}
     live = len(q.choices) - len(marked)
     if len(marked) >= 2 and (live <= 2 or isinstance(q, Multiple) and len(marked) == len(_distractors(q))):
-        detail = "; ".join(f"{LETTERS[i]} '{', '.join(w)}'" for i, w in marked.items())
-        yield (f"absolute words in distractors only ({detail}), none in the key: a reader strikes them "
+        shown = "; ".join(f"{LETTERS[i]} '{', '.join(w)}'" for i, w in marked.items())
+        yield (f"absolute words in distractors only ({shown}), none in the key: a reader strikes them "
                f"unread and {live} option{'s' if live != 1 else ''} remain; word the key as firmly or the "
                "distractors as carefully")
 
@@ -148,7 +148,7 @@ def all_none_above(q: Question):
 
 
 # -- negative stems ---------------------------------------------------------------------------
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’")
+_QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|‘[^’]*’")  # not the apostrophe in China's
 _NEGATIVE_ASK = re.compile(
     r"\b(?P<word>except)\b|\b(which|what)\b[^?.;]{0,80}?(?<![\w*_])(?P<word2>not|never|least|false|incorrect|untrue)"
     r"(?![\w*_])", re.IGNORECASE)
