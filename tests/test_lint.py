@@ -43,7 +43,8 @@ def test_every_rule_has_a_trip_and_a_near_miss(rule_questions):
 
 
 # (rule, fixture suffix): every rule's own pair, and the extra pairs of rules with several triggers
-PAIRS = [(r, r) for r in RULES] + [("absolute-distractor", "absolute-distractor-true-false")]
+PAIRS = [(r, r) for r in RULES] + [("absolute-distractor", "absolute-distractor-true-false"),
+                                   ("grammar-cue", "grammar-cue-number")]
 
 
 @pytest.mark.parametrize("rule_id, name", PAIRS)

@@ -207,9 +207,13 @@ def key_copies_passage(q: Question):
 
 
 # -- grammatical cues ---------------------------------------------------------------------------
-_ENDS_WITH_ARTICLE = re.compile(r"\b(a|an)\s*(_+|…|\.\.\.|:)?\s*$", re.IGNORECASE)
+_STEM_END = re.compile(r"\b(a|an|is|was|are|were)\s*(_+|…|\.\.\.|:)?\s*$", re.IGNORECASE)
+_SINGULAR_START = re.compile(r"^(a|an|one|this|that|each|every)\b", re.IGNORECASE)
+_PLURAL_START = re.compile(r"^(two|three|four|five|several|many|these|those|both|various|multiple)\b", re.IGNORECASE)
+
 
 def _vowel_sound(text: str) -> bool:
+    """Whether a choice begins with a vowel sound, so that it takes 'an'."""
     t = text.strip().lstrip("\"'“‘(")
     if re.match(r"^[AEFHILMNORSX](?:[A-Z0-9]|\b)", t):  # an acronym read letter by letter: an FBI, an SOE
         return True
@@ -218,20 +222,30 @@ def _vowel_sound(text: str) -> bool:
     return bool(re.match(r"^(?!(uni|use|usu|eu|one|once|ubi|ura|uti))[aeiou]|^(hour|honest|honou?r|heir)", t, re.IGNORECASE))
 
 
-@rule("grammar-cue", "the stem's grammar (a/an) fits the key and not every distractor")
+def _fits(end: str, choice: str) -> bool:
+    """Whether a choice can follow a stem ending with `end` (an article or a form of 'to be')."""
+    text = choice.strip().lstrip("\"'“‘(")
+    if end in ("a", "an"):
+        return _vowel_sound(text) == (end == "an")
+    if end in ("is", "was"):
+        return not _PLURAL_START.match(text)
+    return not _SINGULAR_START.match(text)  # are, were
+
+
+@rule("grammar-cue", "the stem's grammar (a/an, is/are) fits the key and not every distractor")
 def grammar_cue(q: Question):
     if not isinstance(q, (Single, Multiple)):
         return
-    m = _ENDS_WITH_ARTICLE.search(q.prompt.strip())
+    m = _STEM_END.search(q.prompt.strip())
     if not m:
         return
-    want_vowel = m.group(1).lower() == "an"
-    fits = [_vowel_sound(c.text) == want_vowel for c in q.choices]
-    keys_fit = all(fits[i] for i in _keys(q))
+    end = m.group(1).lower()
+    fits = [_fits(end, c.text) for c in q.choices]
     misfits = [i for i in _distractors(q) if not fits[i]]
-    if keys_fit and misfits:
+    if all(fits[i] for i in _keys(q)) and misfits:
+        fix = "write 'a(n)'" if end in ("a", "an") else "make every choice agree in number"
         yield (f"the stem ends with '{m.group(1)}', which does not fit choice(s) {_letters(misfits)}: end the stem "
-               "before the article or write 'a(n)'")
+               f"earlier or {fix}")
 
 
 # -- duplicates -------------------------------------------------------------------------------------
