@@ -9,7 +9,8 @@ import click
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True,
-              help="Print {banks, course, thresholds, failures, warnings, rule_counts, silenced, errors, exit_code} "
+              help="Print {banks, course, thresholds, failures, warnings, rule_counts, silenced, unused_silences, errors, "
+                   "exit_code} "
                    "as JSON (quizzes/README.md documents the shape).")
 @click.option("--strict", is_flag=True,
               help="Exit 1 when a bank or the course fails a threshold, or any warning is not silenced.")
@@ -35,10 +36,14 @@ def lint(paths, as_json, strict):
             click.echo(str(problem), err=True)
         for warning in report.warnings:
             click.echo(str(warning))
+        for u in report.unused:
+            click.echo(f"{u['file']}:{u['line']}: {u['question']}: note: '{u['rule']}' is silenced but does not fire; "
+                       "remove it from lint.ignore")
         if report.banks:
             click.echo(render_table(report))
+        by_rule = ", ".join(f"{rule} {n}" for rule, n in report.rule_counts().items() if n)
         summary = (f"{len(report.banks)} banks, {report.course.questions if report.course else 0} questions: "
-                   f"{len(report.warnings)} warnings ({len(report.silenced)} silenced), "
-                   f"{len(report.failures)} thresholds failed")
+                   f"{len(report.warnings)} warnings{f' ({by_rule})' if by_rule else ''}, "
+                   f"{len(report.silenced)} silenced; {len(report.failures)} thresholds failed")
         click.echo(summary, err=True)
     raise SystemExit(report.exit_code(strict))

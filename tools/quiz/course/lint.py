@@ -45,8 +45,9 @@ class LintReport:
     course: Figures | None = None
     warnings: list[LintWarning] = field(default_factory=list)
     silenced: list[dict] = field(default_factory=list)
+    unused: list[dict] = field(default_factory=list)  # silenced rules that no longer fire
     errors: list[Problem] = field(default_factory=list)
-    bank_files: dict[str, str] = field(default_factory=dict)
+    bank_files: list[str] = field(default_factory=list)  # the file of each of `banks`
 
     @property
     def failures(self) -> list[str]:
@@ -65,19 +66,20 @@ class LintReport:
             counts[w.rule] += 1
         return counts
 
+    def warnings_in(self, file: str) -> int:
+        return sum(1 for w in self.warnings if w.file == file)
+
     def as_dict(self, strict: bool = False) -> dict:
-        per_bank = {}
-        for w in self.warnings:
-            per_bank[w.file] = per_bank.get(w.file, 0) + 1
         return {
-            "banks": [{**f.as_dict(), "file": self.bank_files[f.name],
-                       "warnings": per_bank.get(self.bank_files[f.name], 0)} for f in self.banks],
+            "banks": [{**f.as_dict(), "file": file, "warnings": self.warnings_in(file)}
+                      for f, file in zip(self.banks, self.bank_files)],
             "course": self.course.as_dict() if self.course else None,
             "thresholds": dict(THRESHOLDS),
             "failures": self.failures,
             "warnings": [w.as_dict() for w in self.warnings],
             "rule_counts": self.rule_counts(),
             "silenced": list(self.silenced),
+            "unused_silences": list(self.unused),
             "errors": [p.as_dict() for p in self.errors],
             "exit_code": self.exit_code(strict),
         }
@@ -96,6 +98,12 @@ def lint_question(q: Question) -> tuple[list[LintWarning], list[dict]]:
     return raised, silenced
 
 
+def unused_silences(q: Question, silenced: list[dict]) -> list[dict]:
+    """The rules a question silences that do not fire on it (any more): the reason is stale."""
+    fired = {s["rule"] for s in silenced}
+    return [{"file": q.file, "line": q.line, "question": q.id, "rule": r} for r in q.lint_ignore if r not in fired]
+
+
 def lint(targets: list[str | Path] | None = None, corpus: Corpus | None = None) -> LintReport:
     """Lint the banks named by `targets` (files or directories; default every bank in quizzes/)."""
     with gc_paused():
@@ -111,13 +119,14 @@ def lint(targets: list[str | Path] | None = None, corpus: Corpus | None = None) 
             except InputError as exc:
                 report.errors.append(exc.problem)
                 continue
-            report.bank_files[bank.id] = bank.file
+            report.bank_files.append(bank.file)
             report.banks.append(figures(bank.id, bank.questions))
             everything += bank.questions
             for q in bank.questions:
                 raised, silenced = lint_question(q)
                 report.warnings += raised
                 report.silenced += silenced
+                report.unused += unused_silences(q, silenced)
         if report.banks:
             report.course = figures("course", everything)
         return report
@@ -137,15 +146,12 @@ def _fmt(value, fail: bool, pct: bool = False) -> str:
 
 
 def table_rows(report: LintReport) -> list[list[str]]:
-    per_bank: dict[str, int] = {}
-    for w in report.warnings:
-        per_bank[w.file] = per_bank.get(w.file, 0) + 1
     rows = []
-    for f in report.banks + ([report.course] if report.course else []):
+    counts = [report.warnings_in(file) for file in report.bank_files] + [len(report.warnings)]
+    for f, warn in zip(report.banks + ([report.course] if report.course else []), counts):
         fails = set(f.failures)
         nt, nf = f.true_false["true"], f.true_false["false"]
         keys = f.key_positions.get("single", {})
-        warn = len(report.warnings) if f is report.course else per_bank.get(report.bank_files.get(f.name), 0)
         rows.append([
             f.name, str(f.questions),
             _fmt(f.longest_choice, "longest-choice" in fails, pct=True),

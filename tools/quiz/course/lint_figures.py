@@ -106,7 +106,8 @@ def figures(name: str, questions: list[Question]) -> Figures:
             longest += 1 / len(tied) if key in tied else 0.0
             chance += 1 / len(lens)
             others = [n for i, n in enumerate(lens) if i != key]
-            ratios.append(lens[key] / (sum(others) / len(others)))
+            if sum(others):  # distractors of only white space have no length to compare with
+                ratios.append(lens[key] / (sum(others) / len(others)))
             key_lens.append(lens[key])
             distractor_lens += others
             _count(positions["single"], key)
@@ -124,7 +125,7 @@ def figures(name: str, questions: list[Question]) -> Figures:
             f.true_false["true" if q.answer else "false"] += 1
     if f.single:
         f.longest_choice, f.chance = longest / f.single, chance / f.single
-        f.length_ratio = statistics.median(ratios)
+        f.length_ratio = statistics.median(ratios) if ratios else None
         f.key_length = {"key_median": statistics.median(key_lens),
                         "distractor_median": statistics.median(distractor_lens),
                         "key_longest": sum(1 for q in questions if isinstance(q, Single) and _key_strictly_longest(q))}

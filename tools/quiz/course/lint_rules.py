@@ -63,6 +63,8 @@ def longest_key(q: Question):
     keys, others = _keys(q), _distractors(q)
     which = "the key" if len(keys) == 1 else "every correct choice"
     shortest_key, longest_other = min(lens[i] for i in keys), max(lens[i] for i in others)
+    if not longest_other:
+        return  # distractors of only white space: `quiz validate` has more to say than length
     if shortest_key >= LONGEST_FACTOR * longest_other:
         yield (f"{which} ({shortest_key} characters) is longer than every distractor (at most {longest_other}) by "
                f"{shortest_key / longest_other - 1:.0%}; make the distractors as long and as specific")
@@ -90,8 +92,16 @@ def _found(pattern: re.Pattern, text: str) -> set[str]:
     return {" ".join(m.group(1).lower().split()) for m in pattern.finditer(text)}
 
 
-@rule("absolute-distractor", "absolute words mark the distractors and leave at most two live options")
+@rule("absolute-distractor", "absolute words mark the distractors and leave at most two live options, "
+                             "or mark a false true/false statement")
 def absolute_distractor(q: Question):
+    if isinstance(q, TrueFalse):
+        added = sorted(_found(_ABSOLUTE, q.prompt) - _found(_ABSOLUTE, q.passage.quote))
+        if not q.answer and added:
+            yield (f"the statement is false and carries an absolute word the passage does not use "
+                   f"('{', '.join(added)}'): test-wise students mark such statements false unread; make it false "
+                   "by a real misreading of the passage")
+        return
     if not isinstance(q, (Single, Multiple)):
         return
     in_prompt = _found(_ABSOLUTE, q.prompt)
@@ -101,8 +111,8 @@ def absolute_distractor(q: Question):
     marked = {i: w for i, w in marked.items() if w}
     live = len(q.choices) - len(marked)
     if len(marked) >= 2 and (live <= 2 or isinstance(q, Multiple) and len(marked) == len(_distractors(q))):
-        detail = "; ".join(f"{LETTERS[i]} '{', '.join(w)}'" for i, w in marked.items())
-        yield (f"absolute words in distractors only ({detail}), none in the key: a reader strikes them "
+        shown = "; ".join(f"{LETTERS[i]} '{', '.join(w)}'" for i, w in marked.items())
+        yield (f"absolute words in distractors only ({shown}), none in the key: a reader strikes them "
                f"unread and {live} option{'s' if live != 1 else ''} remain; word the key as firmly or the "
                "distractors as carefully")
 
@@ -138,7 +148,7 @@ def all_none_above(q: Question):
 
 
 # -- negative stems ---------------------------------------------------------------------------
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’")
+_QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|‘[^’]*’")  # not the apostrophe in China's
 _NEGATIVE_ASK = re.compile(
     r"\b(?P<word>except)\b|\b(which|what)\b[^?.;]{0,80}?(?<![\w*_])(?P<word2>not|never|least|false|incorrect|untrue)"
     r"(?![\w*_])", re.IGNORECASE)
@@ -197,29 +207,45 @@ def key_copies_passage(q: Question):
 
 
 # -- grammatical cues ---------------------------------------------------------------------------
-_ENDS_WITH_ARTICLE = re.compile(r"\b(a|an)\s*(_+|…|\.\.\.|:)?\s*$", re.IGNORECASE)
+_STEM_END = re.compile(r"\b(a|an|is|was|are|were)\s*(_+|…|\.\.\.|:)?\s*$", re.IGNORECASE)
+_SINGULAR_START = re.compile(r"^(a|an|one|this|that|each|every)\b", re.IGNORECASE)
+_PLURAL_START = re.compile(r"^(two|three|four|five|several|many|these|those|both|various|multiple)\b", re.IGNORECASE)
+
 
 def _vowel_sound(text: str) -> bool:
+    """Whether a choice begins with a vowel sound, so that it takes 'an'."""
     t = text.strip().lstrip("\"'“‘(")
     if re.match(r"^[AEFHILMNORSX](?:[A-Z0-9]|\b)", t):  # an acronym read letter by letter: an FBI, an SOE
         return True
+    if re.match(r"^U[A-Z.]", t):  # a US firm, a U.S. law, a UN body
+        return False
     return bool(re.match(r"^(?!(uni|use|usu|eu|one|once|ubi|ura|uti))[aeiou]|^(hour|honest|honou?r|heir)", t, re.IGNORECASE))
 
 
-@rule("grammar-cue", "the stem's grammar (a/an) fits the key and not every distractor")
+def _fits(end: str, choice: str) -> bool:
+    """Whether a choice can follow a stem ending with `end` (an article or a form of 'to be')."""
+    text = choice.strip().lstrip("\"'“‘(")
+    if end in ("a", "an"):
+        return _vowel_sound(text) == (end == "an")
+    if end in ("is", "was"):
+        return not _PLURAL_START.match(text)
+    return not _SINGULAR_START.match(text)  # are, were
+
+
+@rule("grammar-cue", "the stem's grammar (a/an, is/are) fits the key and not every distractor")
 def grammar_cue(q: Question):
     if not isinstance(q, (Single, Multiple)):
         return
-    m = _ENDS_WITH_ARTICLE.search(q.prompt.strip())
+    m = _STEM_END.search(q.prompt.strip())
     if not m:
         return
-    want_vowel = m.group(1).lower() == "an"
-    fits = [_vowel_sound(c.text) == want_vowel for c in q.choices]
-    keys_fit = all(fits[i] for i in _keys(q))
+    end = m.group(1).lower()
+    fits = [_fits(end, c.text) for c in q.choices]
     misfits = [i for i in _distractors(q) if not fits[i]]
-    if keys_fit and misfits:
+    if all(fits[i] for i in _keys(q)) and misfits:
+        fix = "write 'a(n)'" if end in ("a", "an") else "make every choice agree in number"
         yield (f"the stem ends with '{m.group(1)}', which does not fit choice(s) {_letters(misfits)}: end the stem "
-               "before the article or write 'a(n)'")
+               f"earlier or {fix}")
 
 
 # -- duplicates -------------------------------------------------------------------------------------
@@ -255,7 +281,7 @@ def typed_variants(q: Question):
         return
     context = " ".join((q.prompt, q.passage.quote, q.explanation))
     for where, accepted in blanks:
-        missing = missing_variants(accepted, context)
+        missing = missing_variants(accepted, context, in_sentence=isinstance(q, Cloze))
         if missing:
             shown = ", ".join(f"'{v}' ({why})" for v, why in missing)
             yield (f"{where}: the grader would refuse {shown}; add {'it' if len(missing) == 1 else 'them'} to the "

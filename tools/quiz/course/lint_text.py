@@ -37,19 +37,25 @@ UBIQUITOUS = frozenset("china chinese beijing prc us u united states america ame
                        "cpc report chapter".split())
 
 
-def distinctive_ngrams(text: str, n: int = 3) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=4096)
+def distinctive_ngrams(text: str, n: int = 3) -> frozenset[tuple[str, ...]]:
     """Word n-grams of `text` (possessive 's dropped) with at least two words that are neither stop
     words nor the names every question uses."""
     ws = tuple(w for w in words(text) if w != "s")
-    return {g for g in ngrams(ws, n) if sum(w not in STOP and w not in UBIQUITOUS for w in g) >= 2}
+    return frozenset(g for g in ngrams(ws, n) if sum(w not in STOP and w not in UBIQUITOUS for w in g) >= 2)
 
 
 def quote_overlap(text: str, quote: str, n: int = 3) -> float:
     """The share of the word n-grams of `text` found in `quote` (0 when text is shorter than n)."""
-    grams = ngrams(words(text), n)
+    grams = word_ngrams(text, n)
     if not grams:
         return 0.0
-    return len(grams & ngrams(words(quote), n)) / len(grams)
+    return len(grams & word_ngrams(quote, n)) / len(grams)
+
+
+@lru_cache(maxsize=4096)
+def word_ngrams(text: str, n: int) -> frozenset[tuple[str, ...]]:
+    return frozenset(ngrams(words(text), n))
 
 
 def contains_phrase(haystack: str, phrase: str) -> bool:

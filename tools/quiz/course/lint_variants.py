@@ -60,14 +60,15 @@ def expansions(context: str) -> dict[str, str]:
     return out
 
 
-def candidate_variants(answer: str, context: str) -> list[tuple[str, str]]:
-    """(variant, why) forms of one accepted answer a reader could give."""
+def candidate_variants(answer: str, context: str, in_sentence: bool = False) -> list[tuple[str, str]]:
+    """(variant, why) forms of one accepted answer a reader could give. `in_sentence`: a cloze
+    blank, whose sentence already has (or has no room for) an article before it."""
     out: list[tuple[str, str]] = []
     text = answer.strip()
     m = _ARTICLE.match(text)
     if m:
         out.append((text[m.end():], "without the article"))
-    elif (len(text.split()) > 1 and text[:1].isupper() or _ACRONYM.match(text)) and re.search(r"\bthe\s+" + re.escape(text) + r"\b", context, re.IGNORECASE):
+    elif not in_sentence and (len(text.split()) > 1 and text[:1].isupper() or _ACRONYM.match(text)) and re.search(r"\bthe\s+" + re.escape(text) + r"\b", context, re.IGNORECASE):
         out.append(("the " + text, "with the article the passage uses"))  # a name: "the Cybersecurity Law"
     head, _, last = text.rpartition(" ")
     other = _other_number(last)
@@ -92,15 +93,33 @@ def candidate_variants(answer: str, context: str) -> list[tuple[str, str]]:
             out.append((acronym, "the acronym"))
     if has_marks(text):
         out.append((strip_marks(text), "without tone marks"))
+    else:
+        marked = _marked_in(text, context)
+        if marked:
+            out.append((marked, "with the tone marks the text uses"))
     return out
 
 
-def missing_variants(accepted: list[str], context: str = "") -> list[tuple[str, str]]:
+def _marked_in(text: str, context: str) -> str | None:
+    """The tone-marked spelling of `text` that `context` uses ('Zhōngguó' for 'Zhongguo'), if any."""
+    n = len(text.split())
+    if not n or not any(has_marks(w) for w in context.split()):
+        return None
+    tokens = re.findall(r"[^\W\d_]+", context)
+    target = text.casefold()
+    for i in range(len(tokens) - n + 1):
+        window = " ".join(tokens[i:i + n])
+        if has_marks(window) and strip_marks(window).casefold() == target:
+            return window
+    return None
+
+
+def missing_variants(accepted: list[str], context: str = "", in_sentence: bool = False) -> list[tuple[str, str]]:
     """Variants of the accepted answers that the grader would refuse, each once."""
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
     for answer in accepted:
-        for variant, why in candidate_variants(answer, context):
+        for variant, why in candidate_variants(answer, context, in_sentence):
             key = variant.casefold()
             if key in seen or not variant.strip():
                 continue
