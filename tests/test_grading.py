@@ -48,7 +48,7 @@ def test_multiple_partial_credit(q):
 def test_true_false(q):
     t = q["true_false"]  # answer: false
     assert score(t, False) == 1 and score(t, "false") == 1 and score(t, "F") == 1 and score(t, "no") == 1
-    assert score(t, True) == 0 and "critical information infrastructure" in t.grade(True).feedback
+    assert score(t, True) == 0 and "defensive rationale" in t.grade(True).feedback
     assert t.grade("maybe").malformed
 
 
