@@ -213,7 +213,7 @@ def test_schema_migrates_forward_from_version_1(tmp_path):
     con.commit()
     con.close()
     store = Store(db)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert store.answers()[0]["source"] == "take" and store.count_cards() == 0
     store.close()
 

@@ -90,6 +90,12 @@ def cli():
     Banks live in quizzes/, lessons in lessons/, the report texts in sources/.
     Run `quiz COMMAND --help` for the details of a command.
     """
+    import os
+
+    if os.environ.get("QUIZ_NOW"):  # a bad $QUIZ_NOW stops every command, not only those that read the clock
+        from quiz.study.attempts import now
+
+        now()
 
 
 def main() -> None:

@@ -72,10 +72,9 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
             raise SystemExit(1)
         plan, mode, attempt_id = Plan.from_json(row.plan), row.plan.get("mode", row.mode), row.id
         done = len(store.answered_positions(row.id))
-        click.echo(f"Resuming attempt {row.id} ({plan.title}): {done} of {len(plan.items)} answered.", err=True)
+        ui.notice(f"Resuming attempt {row.id} ({plan.title}): {done} of {len(plan.items)} answered.")
         if plan.time_limit:
-            click.echo("The time limit counts from the start of the attempt: the clock kept running while you were away.",
-                       err=True)
+            ui.notice("The time limit counts from the start of the attempt: the clock kept running while you were away.")
     else:
         if not source:
             raise click.UsageError("give a bank (file or id) or a sheet, or --resume")
@@ -92,8 +91,8 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
         plan.time_limit = time_limit
         waiting = store.last_unfinished()
         if waiting is not None:
-            click.echo(f"Note: attempt {waiting.id} ({waiting.title}) is unfinished; `quiz take --resume {waiting.id}"
-                       + (f" --db {db}" if db else "") + "` continues it. Starting a new attempt.", err=True)
+            ui.notice(f"Note: attempt {waiting.id} ({waiting.title}) is unfinished; `quiz take --resume {waiting.id}"
+                      + (f" --db {db}" if db else "") + "` continues it. Starting a new attempt.")
     try:
         run(store, plan, mode, ui, attempt_id)
     except (KeyboardInterrupt, EOFError):

@@ -98,6 +98,15 @@ MIGRATIONS = [
     CREATE INDEX cards_due ON cards(due);
     ALTER TABLE answers ADD COLUMN source TEXT NOT NULL DEFAULT 'take';
     """,
+    # 3: part-entered answers (cloze blanks, matching rows) kept until the answer is complete
+    """
+    CREATE TABLE drafts (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+        position INTEGER NOT NULL,
+        parts TEXT NOT NULL,          -- JSON list, in the order typed
+        PRIMARY KEY (attempt_id, position)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -185,6 +194,19 @@ class Store:
                   "score, answered_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   (attempt_id, position, question_id, bank, objective, json.dumps(response, ensure_ascii=False, default=_jsonable),
                    float(score), now().isoformat(), source))
+
+    def draft(self, attempt_id: int, position: int) -> list:
+        row = self._run("SELECT parts FROM drafts WHERE attempt_id = ? AND position = ?",
+                        (attempt_id, position)).fetchone()
+        return json.loads(row[0]) if row else []
+
+    def save_draft(self, attempt_id: int, position: int, parts: list) -> None:
+        """Keep what has been typed of an answer in parts; dropped once the answer is saved."""
+        if parts:
+            self._run("INSERT OR REPLACE INTO drafts (attempt_id, position, parts) VALUES (?, ?, ?)",
+                      (attempt_id, position, json.dumps(parts, ensure_ascii=False)))
+        else:
+            self._run("DELETE FROM drafts WHERE attempt_id = ? AND position = ?", (attempt_id, position))
 
     def finish_attempt(self, attempt_id: int) -> None:
         self._run("UPDATE attempts SET finished_at = ? WHERE id = ?", (now().isoformat(), attempt_id))

@@ -85,7 +85,25 @@ class TimeUp(Exception):
     """Raised by a front end when the time limit runs out while it waits for the student."""
 
 
+@dataclass
+class Draft:
+    """The parts of the current answer typed so far (cloze blanks, matching rows), saved as they
+    are typed so that `--resume` after Ctrl-C or a closed terminal brings them back."""
+
+    store: Store
+    attempt_id: int
+    position: int
+
+    def parts(self) -> list:
+        return self.store.draft(self.attempt_id, self.position)
+
+    def keep(self, parts: list) -> None:
+        self.store.save_draft(self.attempt_id, self.position, parts)
+
+
 class UI(Protocol):
+    """A front end. One that has a `draft` attribute is given the current question's Draft."""
+
     def ask(self, item: KeyItem, k: int, n: int, time_left: timedelta | None) -> Any: ...
     def feedback(self, item: KeyItem, grade: model.Grade, response: Any) -> None: ...
     def summary(self, summary: "Summary") -> None: ...
@@ -168,6 +186,8 @@ def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = No
             if left is not None and left.total_seconds() <= 0:
                 timed_out = True
                 break
+            if hasattr(ui, "draft"):
+                ui.draft = Draft(store, attempt_id, pos)
             try:
                 raw = ui.ask(item, pos + 1, len(plan.items), left)
             except TimeUp:
@@ -180,6 +200,7 @@ def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = No
             stored = bank_order(item, raw)
             q = item.question
             store.record_answer(attempt_id, pos, q.id, q.bank, q.objective, stored, grade.score)
+            store.save_draft(attempt_id, pos, [])
             schedule_answer(store, q, grade.score)
             outcomes[pos] = Outcome(item, grade.score, stored, raw is not None)
             if mode in ("practice", "review"):

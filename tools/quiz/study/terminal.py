@@ -47,6 +47,19 @@ class TerminalUI:
         self.read = read or (lambda prompt: self.console.input(prompt))
         self.interactive = answers is None and self.console.is_terminal
         self._end: float | None = None  # time.monotonic() at which the time limit runs out
+        self.draft = None  # the session's Draft of the current question, when it keeps one
+        self._notices: list[str] = []
+
+    def notice(self, message: str) -> None:
+        """A word before the quiz starts (resuming, an unfinished attempt): shown on the first
+        question's screen in a terminal, where clearing the screen would otherwise hide it; on
+        stderr otherwise."""
+        if self.interactive:
+            self._notices.append(message)
+        else:
+            import sys
+
+            print(message, file=sys.stderr, flush=True)
 
     # -- the clock --------------------------------------------------------------------
     def _clock_line(self, seconds: float) -> str:
@@ -94,6 +107,9 @@ class TerminalUI:
             else:
                 secs = max(0, int(time_left.total_seconds()))
                 header += f"  ·  time left {secs // 60}:{secs % 60:02d}"
+        for message in self._notices:
+            self.console.print(message, style="yellow")
+        self._notices = []
         body = [Text(q.display_prompt if isinstance(q, model.Cloze) else q.prompt, style="bold")]
         shown = item.shown()
         if isinstance(q, (model.ChoiceQuestion, model.Ordering)):
@@ -145,9 +161,22 @@ class TerminalUI:
                 self._say(f"{exc}. Try again.")
                 text = self.read("> ").strip()
 
+    def _kept(self) -> list:
+        """The parts typed before a stop."""
+        return self.draft.parts() if self.draft is not None else []
+
+    def _keep(self, parts: list) -> None:
+        if self.draft is not None:
+            self.draft.keep(parts)
+
     def _read_cloze(self, item: KeyItem) -> Any:
         q = item.question
-        raw = [self.read(f"  blank [{i}]: ").strip() for i in range(1, len(q.blanks) + 1)]
+        raw = self._kept()[: len(q.blanks)]
+        for i, text in enumerate(raw, 1):
+            self.console.print(f"  blank [{i}]: {escape(text)}  [dim](typed before you stopped)[/dim]")
+        while len(raw) < len(q.blanks):
+            raw.append(self.read(f"  blank [{len(raw) + 1}]: ").strip())
+            self._keep(raw)
         if any(raw):
             return raw
         text = self.read("  No answer given. Press Enter to skip this question, or type the blanks "
@@ -157,7 +186,9 @@ class TerminalUI:
     def _read_matching(self, item: KeyItem) -> Any:
         q = item.question
         n, letters = len(q.lefts), LETTERS[: len(q.lefts)]
-        chosen: list[str] = []
+        chosen: list[str] = [x for x in self._kept() if x in letters][:n]
+        for i, x in enumerate(chosen):
+            self.console.print(f"  {i + 1}. {escape(q.lefts[i])} → {x}  [dim](typed before you stopped)[/dim]")
         while len(chosen) < n:
             i = len(chosen)
             text = self.read(f"  {i + 1}. {q.lefts[i]} → ").strip()
@@ -178,6 +209,7 @@ class TerminalUI:
                 self._say(f"{letter} is already matched to item {chosen.index(letter) + 1}; each letter is used once.")
             else:
                 chosen.append(letter)
+                self._keep(chosen)
         return chosen
 
     # -- after each answer (practice, review) -----------------------------------------
