@@ -129,6 +129,7 @@ def test_countdown_is_live_and_submits_at_zero(terminal, env, root):
     assert sum(int(n) for _, n in scores) == 3
     db = Path(env["QUIZ_DB"])
     assert rows(db, "SELECT COUNT(*) FROM attempts WHERE finished_at IS NOT NULL") == [(1,)]
+    assert rows(db, "SELECT COUNT(*), SUM(score), COUNT(NULLIF(response, 'null')) FROM answers") == [(3, 0.0, 0)]
 
 
 def test_stopping_a_timed_quiz_says_the_clock_keeps_running(terminal, env, root):
@@ -438,3 +439,17 @@ def test_feedback_cites_chapter_section_and_paragraph(terminal, env, root):
     screen = flat(s.wait_for("Press Enter"))
     assert "Roberts et al. (2018), Essay, section “The Battle over Artificial Intelligence”, paragraph 4" in screen
     assert ".txt:" not in screen
+
+
+def test_review_takes_letters_for_choice_questions(terminal, env, root, tmp_path):
+    answers = write_answers(tmp_path, {"example-lawfare-q02": "It keeps Chinese data out of reach of Western governments."})
+    assert take(terminal, env, root, "--types", "multiple", "-n", "1", "--answers", answers).finish() == 0
+    s = terminal([QUIZ, "review"], env)
+    s.wait_for("Question 1 of 1")
+    screen = s.settle()
+    shown = re.findall(r"([A-D])\. It (?:secures|lets)", screen)
+    s.send(" ".join(shown) if shown else "A B")  # the right two (the bank's first two when no order is shown)
+    s.wait_for("✔ Correct")
+    s.send("")
+    s.wait_for("Result:", where=s.scrollback)
+    assert s.finish() == 0

@@ -214,7 +214,10 @@ def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = No
             plan.items.extend(more([outcomes[p] for p in sorted(outcomes)]))
     if timed_out:  # what was not answered in time counts as wrong, everywhere it is summed up
         for p, item in enumerate(plan.items):
-            outcomes.setdefault(p, Outcome(item, 0.0, None, False))
+            if p not in outcomes:
+                q = item.question
+                store.record_answer(attempt_id, p, q.id, q.bank, q.objective, None, 0.0)
+                outcomes[p] = Outcome(item, 0.0, None, False)
     store.finish_attempt(attempt_id)
     summary = Summary(plan.title, [outcomes[p] for p in sorted(outcomes)], len(plan.items), attempt_id, timed_out,
                       mode, late)

@@ -278,13 +278,13 @@ def interpret(item: KeyItem, text: str) -> Any:
     """A typed line as a response in the shown order, checked whole before grading: raises
     MalformedResponse saying what is expected."""
     q = item.question
-    n = len(item.shown())
+    n = len(item.shown()) or _option_count(q)  # an item built without a shown order lists the bank's
     if isinstance(q, (model.Multiple, model.Ordering, model.Matching)):
         tokens = _tokens(text)
         if len(tokens) == 1 and len(tokens[0]) > 1 and all(ch.upper() in LETTERS[:n] for ch in tokens[0]) \
                 and not _names_an_option(tokens[0], item.shown()):
             tokens = list(tokens[0])  # "bc" is B and C
-        if not tokens:
+        if not tokens or not n:
             raise model.MalformedResponse("Type letters, e.g. A C")
         bad = [t for t in tokens if not (len(t) == 1 and t.upper() in LETTERS[:n])]
         if bad:
@@ -303,6 +303,14 @@ def interpret(item: KeyItem, text: str) -> Any:
         raw = text
     q.parse(item.to_bank_order(raw))  # the type's own reading: a number, true or false, a choice
     return raw
+
+
+def _option_count(q: model.Question) -> int:
+    if isinstance(q, model.ChoiceQuestion):
+        return len(q.choices)
+    if isinstance(q, model.Matching):
+        return len(q.rights)
+    return len(q.items) if isinstance(q, model.Ordering) else 0
 
 
 def _names_an_option(token: str, shown: list[str]) -> bool:
