@@ -72,7 +72,7 @@ def test_practice_feedback_stays_on_screen_until_enter(terminal, env, root, bank
     s.wait_for("Question 1 of 1")
     screen = s.settle()
     s.send("800" if types == "numeric" else wrong_matching(screen))
-    screen = s.wait_for("Press Enter to continue")
+    s.wait_for("Press Enter to continue")
     time.sleep(1.5)
     screen = s.settle()
     q = next(q for q in bank.values() if q.type == types)
@@ -82,7 +82,7 @@ def test_practice_feedback_stays_on_screen_until_enter(terminal, env, root, bank
     assert lines[verdict].startswith(("✘ Not right", "◐ Partly right"))
     assert "Answer:" in screen and "From the source" in screen
     assert flat(q.explanation)[:60] in flat(screen)  # verdict to prompt: all on the one 24-row screen
-    assert "Press Enter to continue" in lines[-1] or "Press Enter to continue" in "\n".join(lines[verdict:])
+    assert "Press Enter to continue" in "\n".join(lines[verdict:])  # the verdict and the prompt on one screen
     s.send("")
     s.wait_for("Result:", where=s.scrollback)
     assert s.finish() == 0
@@ -93,7 +93,7 @@ def test_practice_feedback_stays_on_screen_until_enter(terminal, env, root, bank
 def test_exam_ends_with_a_review_of_every_question(terminal, env, root, bank):
     s = take(terminal, env, root, "--mode", "exam", "--types", "single,true_false,numeric", "-n", "3", "--seed", "2")
     for k in (1, 2, 3):
-        screen = s.wait_for(f"Question {k} of 3")
+        s.wait_for(f"Question {k} of 3")
         screen = s.settle()
         assert "Correct" not in screen and "Not right" not in screen  # no feedback during an exam
         s.send("t" if "true) or f" in screen else "800" if "Type a number" in screen else "A")
@@ -152,7 +152,7 @@ def test_a_missed_card_is_due_again_in_the_same_session(terminal, env, root, tmp
     assert s.finish() == 0
     db = Path(env["QUIZ_DB"])
     s = terminal([QUIZ, "review"], env)  # straight after the quiz, not tomorrow
-    screen = s.wait_for("Question 1 of 2")
+    s.wait_for("Question 1 of 2")
     assert "million Internet users" in s.settle()
     s.send("800")  # wrong again
     s.wait_for("Not right")
@@ -164,7 +164,7 @@ def test_a_missed_card_is_due_again_in_the_same_session(terminal, env, root, tmp
     s.send("implementation")
     s.wait_for("Correct")
     s.send("")
-    screen = s.wait_for("Question 3 of 3")  # the miss, back before the session ends
+    s.wait_for("Question 3 of 3")  # the miss, back before the session ends
     assert "million Internet users" in s.settle()
     s.send("802")
     s.wait_for("Correct")
@@ -243,7 +243,7 @@ def test_matching_takes_every_row_on_one_line_and_a_skip_is_not_an_answer(termin
             s.send("")
             assert "– No answer" in s.wait_for("Press Enter to continue")
         s.send("")
-    text = flat(s.wait_for("Result:", where=s.scrollback))
+    s.wait_for("Result:", where=s.scrollback)
     s.finish()
     assert "1 of 2 answered" in flat(s.scrollback())
 
@@ -282,7 +282,7 @@ def test_feedback_shows_which_parts_were_right(terminal, env, root):
             screen = flat(s.wait_for("Press Enter to continue"))
             assert f"Answer: {letter}. Transacting" in screen  # the letter with the text
         s.send("")
-    text = flat(s.wait_for("Result:", where=s.scrollback))
+    s.wait_for("Result:", where=s.scrollback)
     s.finish()
     assert "1.83 / 4" in flat(s.scrollback())  # 0.5 + 1/3 + 0 + 1, rounded for people
 
@@ -450,6 +450,23 @@ def test_review_takes_letters_for_choice_questions(terminal, env, root, tmp_path
     shown = re.findall(r"([A-D])\. It (?:secures|lets)", screen)
     s.send(" ".join(shown) if shown else "A B")  # the right two (the bank's first two when no order is shown)
     s.wait_for("✔ Correct")
+    s.send("")
+    s.wait_for("Result:", where=s.scrollback)
+    assert s.finish() == 0
+
+
+def test_timed_practice_feedback_stays_whole_below_the_clock(terminal, env, root):
+    s = take(terminal, env, root, "--time-limit", "5", "--types", "numeric", "-n", "1")
+    s.wait_for("Question 1 of 1")
+    s.settle()
+    s.send("800")
+    s.wait_for("Press Enter to continue")
+    before = s.screen.display[0]
+    time.sleep(2.2)
+    lines = s.settle().splitlines()
+    assert lines[0].startswith("Time left 4:") and lines[0] != before.rstrip()  # still counting on the top line
+    assert lines[1].startswith("✘ Not right")  # and the feedback whole beneath it
+    assert "From the source" in "\n".join(lines) and "Press Enter to continue" in "\n".join(lines)
     s.send("")
     s.wait_for("Result:", where=s.scrollback)
     assert s.finish() == 0

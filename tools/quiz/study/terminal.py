@@ -214,18 +214,23 @@ class TerminalUI:
 
     # -- after each answer (practice, review) -----------------------------------------
     def feedback(self, item: KeyItem, grade: model.Grade, response: Any) -> None:
-        self.console.print(self._fit(lambda limit: render.feedback(item, grade, response, limit)))
+        timed = self.interactive and self._end is not None
+        if timed:  # the clock redraws the top line: give the feedback a screen of its own below it
+            self.console.clear()
+            self.console.print(self._clock_line(self._end - time.monotonic()), style="bold", overflow="crop")
+        self.console.print(self._fit(lambda limit: render.feedback(item, grade, response, limit), 1 + timed))
         if self.interactive:
             with self._clock():
                 self.read("[dim]Press Enter to continue.[/dim] ")
         else:
             self.console.print()
 
-    def _fit(self, make: Callable[[int | None], Any]) -> Any:
-        """The renderable, with its passage shortened until it fits the screen above the prompt."""
+    def _fit(self, make: Callable[[int | None], Any], reserved: int = 1) -> Any:
+        """The renderable, with its passage shortened until it fits the screen but for `reserved`
+        lines (the prompt, the clock)."""
         if not self.interactive:
             return make(None)
-        room = self.console.size.height - 1
+        room = self.console.size.height - reserved
         limit: int | None = None
         for limit in (None, 600, 400, 250, 160, 100, 60):
             rendered = make(limit)
