@@ -51,14 +51,14 @@ def stats(db, plot, as_json):
     for col in ("lesson", "answers", "score", "mastery", "seen"):
         t.add_column(col)
     for r in result.lessons:
-        t.add_row(f"{escape(r['title'])}\n[dim]{r['bank']}[/dim]", str(r["answered"]), f"{r['score']:.0f}%",
+        t.add_row(f"{escape(r['title'])}\n[dim]{escape(r['bank'])}[/dim]", str(r["answered"]), f"{r['score']:.0f}%",
                   f"{100 * r['mastery']:.0f}%", f"{r['questions_seen']}/{r['bank_size']}")
     console.print(t)
     t = Table(title="Objectives, weakest first")
     for col in ("objective", "seen", "score"):
         t.add_column(col)
     for r in result.objectives:
-        t.add_row(f"{escape(r['text'] or r['objective'])}\n[dim]{r['objective']}[/dim]", str(r["questions_seen"]),
+        t.add_row(f"{escape(r['text'] or r['objective'])}\n[dim]{escape(r['objective'])}[/dim]", str(r["questions_seen"]),
                   f"{r['score']:.0f}%")
     console.print(t)
     if result.due:

@@ -27,7 +27,8 @@ def read_answers(path: str) -> dict:
 @click.option("-n", "--count", type=click.IntRange(min=1), help="How many questions (default: 10, or all on a sheet).")
 @click.option("--seed", type=int, help="Seed for the choice of questions and their order.")
 @click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True,
-              help="practice: feedback and the source passage after each answer; exam: only at the end.")
+              help="practice: feedback and the source passage after each answer, until you press Enter; exam: "
+              "nothing until the end, then every question with your answer, the key and the explanation.")
 @click.option("--types", help="Only these question types, comma-separated: single, multiple, true_false, short, "
               "numeric, cloze, matching, ordering.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1),

@@ -218,9 +218,9 @@ def feedback(item: KeyItem, grade: model.Grade, response: Any, quote_limit: int 
 def _labelled(label: str, text: str) -> Table:
     """`label` then `text`, wrapped lines indented under the text (a hanging indent)."""
     grid = Table.grid()
-    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(no_wrap=True)
     grid.add_column()
-    grid.add_row(label, text)
+    grid.add_row(Text(label, style="bold"), Text(text))  # Text, not markup: bank text may hold brackets
     return grid
 
 

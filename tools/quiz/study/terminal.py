@@ -103,12 +103,12 @@ class TerminalUI:
         if time_left is not None:
             self._end = time.monotonic() + time_left.total_seconds()
             if self.interactive:
-                self.console.print(self._clock_line(time_left.total_seconds()), style="bold", overflow="crop")
+                self.console.print(Text(self._clock_line(time_left.total_seconds()), style="bold"), overflow="crop")
             else:
                 secs = max(0, int(time_left.total_seconds()))
                 header += f"  ·  time left {secs // 60}:{secs % 60:02d}"
         for message in self._notices:
-            self.console.print(message, style="yellow")
+            self.console.print(Text(message, style="yellow"))
         self._notices = []
         body = [Text(q.display_prompt if isinstance(q, model.Cloze) else q.prompt, style="bold")]
         shown = item.shown()
@@ -117,7 +117,7 @@ class TerminalUI:
             options.add_column(no_wrap=True)
             options.add_column()
             for i, t in enumerate(shown):
-                options.add_row(f" {LETTERS[i]}.", t)
+                options.add_row(f" {LETTERS[i]}.", Text(t))  # Text: a bracket in a choice is not markup
             body.append(options)
         elif isinstance(q, model.Matching):
             table = Table(show_header=True, box=None, pad_edge=False)
@@ -217,7 +217,7 @@ class TerminalUI:
         timed = self.interactive and self._end is not None
         if timed:  # the clock redraws the top line: give the feedback a screen of its own below it
             self.console.clear()
-            self.console.print(self._clock_line(self._end - time.monotonic()), style="bold", overflow="crop")
+            self.console.print(Text(self._clock_line(self._end - time.monotonic()), style="bold"), overflow="crop")
         self.console.print(self._fit(lambda limit: render.feedback(item, grade, response, limit), 1 + timed))
         if self.interactive:
             with self._clock():
