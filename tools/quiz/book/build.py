@@ -17,6 +17,7 @@ lesson page is in notebooks.py, the course-wide pages in pages.py.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -131,6 +132,8 @@ def assemble(book: Path | None = None, corpus: Corpus | None = None) -> Assembly
         raise BookError(str(exc)) from None
     lessons = [les for les, _ in course]
     written: list[Path] = []
+    for sub in GENERATED_DIRS:
+        _real_dir(book / sub)
 
     def put(rel: str, content: str) -> None:
         if write_if_changed(book / rel, content):
@@ -159,12 +162,37 @@ def assemble(book: Path | None = None, corpus: Corpus | None = None) -> Assembly
         | {f"sources/{c}.md" for c in corpus.chapters}
     removed = []
     for sub in ("lessons", "sources"):
-        for stale in sorted((book / sub).glob("*")):
-            if stale.is_file() and f"{sub}/{stale.name}" not in keep:
+        for stale in sorted((book / sub).iterdir()):
+            if (stale.is_symlink() or stale.is_file()) and f"{sub}/{stale.name}" not in keep:
                 stale.unlink()
                 removed.append(stale)
     docs = _toc_docs(contents)
     return Assembly(book, [les.id for les in lessons], docs, written, removed)
+
+
+def _real_dir(path: Path) -> None:
+    """`path` as a directory of our own: a symbolic link (or a file) in its place is removed
+    (the link, never what it points to), so nothing generated is written or deleted through it."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+
+
+def links_out_of_course(root: Path | None = None) -> list[Path]:
+    """Symbolic links in the course's sources (book/, lessons/, quizzes/, sources/) that
+    point outside the course directory: the build would read (or publish) what they name."""
+    root = (root or paths.course_root()).resolve()
+    found = []
+    for top in ("book", "lessons", "quizzes", "sources"):
+        for dirpath, dirnames, filenames in os.walk(root / top):
+            here = Path(dirpath)
+            if here == root / "book":
+                dirnames[:] = [d for d in dirnames if d not in ("_build", *GENERATED_DIRS)]
+            for name in dirnames + filenames:
+                p = here / name
+                if p.is_symlink() and not p.resolve().is_relative_to(root):
+                    found.append(p)
+    return sorted(found)
 
 
 def _toc_docs(contents: dict) -> list[str]:
@@ -222,6 +250,12 @@ def build(clean: bool = False, check: bool = True, echo=None, corpus: Corpus | N
             raise BookError(f"{len(problems)} problems in lessons or banks; the book is not built",
                             [str(p) for p in problems])
     book = book_dir()
+    if book.is_symlink():
+        raise BookError(f"{book} is a symbolic link; the book is built only in the course's own book/ directory")
+    outside = links_out_of_course()
+    if outside:
+        raise BookError(f"{outside[0]} is a symbolic link to a file outside the course; the book reads only "
+                        "files inside the course (copy the file in, or remove the link)", [str(p) for p in outside])
     if clean:
         clean_book(book)
     assembly = assemble(book, corpus)
@@ -236,4 +270,8 @@ def clean_book(book: Path | None = None) -> None:
     """Remove the built site and every generated source."""
     book = book or book_dir()
     for sub in ("_build", *GENERATED_DIRS):
-        shutil.rmtree(book / sub, ignore_errors=True)
+        path = book / sub
+        if path.is_symlink() or path.is_file():
+            path.unlink()  # the link itself: rmtree would follow nothing, but say nothing either
+        else:
+            shutil.rmtree(path, ignore_errors=True)

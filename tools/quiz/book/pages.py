@@ -20,6 +20,7 @@ from pathlib import Path
 
 from quiz.course.corpus import Chapter, Corpus, Source
 from quiz.course.lesson import Lesson
+from quiz.files import atomic_write
 from quiz.textnorm import fold, word_count
 
 _PUNCT = set(string.punctuation)
@@ -41,10 +42,12 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     Keeping unchanged files untouched keeps their modification times, so Sphinx rebuilds
     only the pages whose sources changed."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if path.is_file() and path.read_bytes() == data:
+    if path.is_symlink():
+        path.unlink()  # the link, never its target: a generated file is always our own
+    elif path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    atomic_write(path, data, "generated page")
     return True
 
 

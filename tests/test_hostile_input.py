@@ -1,0 +1,111 @@
+"""Hostile input hurts no one (SECURITY.md): each finding of the probe of 2026-11-30, as an
+attack that must be refused or neutralised. The commands run as real subprocesses under a
+memory limit and a time limit, as in the malformed corpus (test_malformed_corpus.py)."""
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from test_book import _clear_caches, make_course
+
+ROOT = Path(__file__).resolve().parents[1]
+QUIZ = str(Path(sys.executable).with_name("quiz"))
+MEMORY_LIMIT = 1024 * 2**20
+TIME_LIMIT = 60
+
+
+@dataclass
+class Run:
+    status: int
+    stdout: str
+    stderr: str
+
+    @property
+    def both(self) -> str:
+        return self.stdout + self.stderr
+
+
+def _limits():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def quiz(*args, cwd: Path, stdin: str | None = None, env: dict | None = None, timeout: float = TIME_LIMIT) -> Run:
+    """The installed `quiz`, in a child with a memory limit; killed after `timeout` seconds."""
+    full_env = dict(os.environ, QUIZ_COURSE_ROOT=str(ROOT), COLUMNS="200", **(env or {}))
+    proc = subprocess.run([QUIZ, *map(str, args)], cwd=cwd, env=full_env, input=stdin, capture_output=True,
+                          text=True, errors="replace", timeout=timeout, preexec_fn=_limits)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def refused(run: Run, fragment: str = "") -> None:
+    """Exit status 2 with one clear message, never a traceback."""
+    assert "Traceback" not in run.both, run.both[-3000:]
+    assert run.status == 2, f"exit {run.status}: {run.both[-3000:]}"
+    assert fragment in run.both, run.both[-3000:]
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    root = make_course(tmp_path / "course")
+    monkeypatch.setenv("QUIZ_COURSE_ROOT", str(root))
+    monkeypatch.chdir(root)
+    _clear_caches()
+    yield root
+    _clear_caches()
+
+
+# -- 1. the book build writes only inside book/ and never follows a symlink ------------------
+
+def test_cleaning_a_symlinked_sources_dir_deletes_nothing_outside(course, tmp_path):
+    from quiz.book.build import assemble
+
+    outside = tmp_path / "user-files"
+    outside.mkdir()
+    (outside / "thesis.md").write_text("years of work")
+    (course / "book" / "sources").symlink_to(outside, target_is_directory=True)
+    assemble()
+    assert (outside / "thesis.md").read_text() == "years of work"
+    assert [p.name for p in outside.iterdir()] == ["thesis.md"]
+    assert not (course / "book" / "sources").is_symlink() and (course / "book" / "sources" / "index.md").is_file()
+
+
+@pytest.mark.parametrize("rel", ["generated/glossary.md", "lessons/lawfare-01.ipynb"])
+def test_a_symlinked_generated_file_is_replaced_not_its_target(course, tmp_path, rel):
+    from quiz.book.build import assemble
+
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    link = course / "book" / rel
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+    assemble()
+    assert target.read_text() == "keep me"
+    assert not link.is_symlink() and link.stat().st_size > 100
+
+
+def test_clean_removes_a_symlink_not_what_it_points_to(course, tmp_path):
+    from quiz.book.build import clean_book
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("x")
+    (course / "book" / "_build").symlink_to(outside, target_is_directory=True)
+    clean_book(course / "book")
+    assert (outside / "keep.txt").exists() and not (course / "book" / "_build").exists()
+
+
+def test_a_course_file_linking_outside_the_course_stops_the_build(course, tmp_path):
+    from quiz.book.build import BookError, build
+
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secret\n\nthe root password\n")
+    (course / "book" / "extra.md").symlink_to(secret)
+    with pytest.raises(BookError) as caught:
+        build()
+    assert "extra.md" in caught.value.message and "outside the course" in caught.value.message
