@@ -4,6 +4,7 @@ memory limit and a time limit, as in the malformed corpus (test_malformed_corpus
 from __future__ import annotations
 
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -109,3 +110,48 @@ def test_a_course_file_linking_outside_the_course_stops_the_build(course, tmp_pa
     with pytest.raises(BookError) as caught:
         build()
     assert "extra.md" in caught.value.message and "outside the course" in caught.value.message
+
+
+# -- 3. lesson fields never reach the page as HTML or markup ----------------------------------
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _hostile_lesson(course: Path) -> None:
+    import yaml
+
+    path = course / "lessons" / "lawfare-01.md"
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    data = yaml.safe_load(front)
+    data["title"] = f"Title {PAYLOAD}"
+    data["objectives"][0]["text"] = f"Objective {PAYLOAD} {{download}}`x </etc/passwd>`"
+    data["key_terms"][0]["term"] = f"Term <script>alert(2)</script>"
+    data["key_terms"][1]["definition"] = f"Definition {PAYLOAD}"
+    path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body,
+                    encoding="utf-8")
+
+
+def test_lesson_fields_are_escaped_in_the_generated_pages(course):
+    import nbformat
+
+    from quiz.book.build import assemble
+
+    _hostile_lesson(course)
+    assemble()
+    nb = nbformat.read(course / "book" / "lessons" / "lawfare-01.ipynb", as_version=4)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    glossary = (course / "book" / "generated" / "glossary.md").read_text(encoding="utf-8")
+    for text in (markdown, glossary):
+        unescaped = re.findall(r"(?<!\\)(?:<script|<img|\{download)", text)
+        assert not unescaped, unescaped
+    assert "Objective \\<script\\>" in markdown and "Definition \\<script\\>" in glossary
+
+
+def test_the_theme_prints_the_page_title_escaped():
+    from quiz.book.sphinx_config import escape_titles
+
+    context = {"pagetitle": f"Title {PAYLOAD}", "root_title": "China & tech"}
+    escape_titles(None, "lessons/x", "page.html", context, None)
+    assert context["pagetitle"] == "Title &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+    assert context["root_title"] == "China &amp; tech"

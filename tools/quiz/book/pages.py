@@ -36,6 +36,16 @@ def md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
 
 
+_MARKUP = set("<>{}`[]!&*_\\|$")
+
+
+def md_text(text: str) -> str:
+    """A lesson field (objective, key term, definition) as one line of plain text: the
+    characters that open HTML, roles, code, links and images are backslash-escaped, the
+    rest (apostrophes, full stops) kept as written so the Markdown stays readable."""
+    return "".join("\\" + ch if ch in _MARKUP else ch for ch in " ".join(text.split()))
+
+
 def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write `content` unless the file already holds it; True when written.
 
@@ -208,11 +218,11 @@ def glossary_markdown(lessons: list[Lesson]) -> str:
     out = ["```{glossary}", ""]
     for key in sorted(entries, key=lambda k: (k.lstrip(string.punctuation), k)):
         term, defs = entries[key]
-        out.append(term)
+        out.append(md_text(term))
         for j, (definition, les) in enumerate(defs):
             if j:
                 out.append("")
-            out.append(f"  {' '.join(definition.split())} ({doc_link(lesson_docname(les.id), les.title)})")
+            out.append(f"  {md_text(definition)} ({doc_link(lesson_docname(les.id), les.title)})")
         out.append("")
     out.append("```")
     return "\n".join(out) + "\n"
