@@ -38,7 +38,7 @@ def _limits():
 
 def quiz(*args, cwd: Path, stdin: str | None = None, env: dict | None = None, timeout: float = TIME_LIMIT) -> Run:
     """The installed `quiz`, in a child with a memory limit; killed after `timeout` seconds."""
-    full_env = dict(os.environ, QUIZ_COURSE_ROOT=str(ROOT), COLUMNS="200", **(env or {}))
+    full_env = {**os.environ, "QUIZ_COURSE_ROOT": str(ROOT), "COLUMNS": "200", **(env or {})}
     proc = subprocess.run([QUIZ, *map(str, args)], cwd=cwd, env=full_env, input=stdin, capture_output=True,
                           text=True, errors="replace", timeout=timeout, preexec_fn=_limits)
     return Run(proc.returncode, proc.stdout, proc.stderr)
@@ -155,3 +155,52 @@ def test_the_theme_prints_the_page_title_escaped():
     escape_titles(None, "lessons/x", "page.html", context, None)
     assert context["pagetitle"] == "Title &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
     assert context["root_title"] == "China &amp; tech"
+
+
+# -- 4. files are read as regular files, with a size cap, and not through links out of the course
+
+def _course_env(course: Path) -> dict:
+    return {"QUIZ_COURSE_ROOT": str(course)}
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_bank_linked_to_a_device_is_refused_at_once(course, device):
+    (course / "quizzes" / "zero.yaml").symlink_to(device)
+    for args in (["validate"], ["validate", "quizzes/zero.yaml"], ["list"]):
+        run = quiz(*args, cwd=course, env=_course_env(course), timeout=30)
+        assert "Traceback" not in run.both and run.status in ((0, 1, 2) if args == ["list"] else (1, 2)), run.both
+        assert "zero.yaml" in run.both and "not a regular file" in run.both, run.both
+
+
+def test_a_fifo_is_refused_not_waited_on(course):
+    os.mkfifo(course / "quizzes" / "pipe.yaml")
+    for args in (["validate"], ["list"], ["validate", "quizzes/pipe.yaml"]):
+        run = quiz(*args, cwd=course, env=_course_env(course), timeout=30)
+        assert "Traceback" not in run.both and run.status in ((0, 1, 2) if args == ["list"] else (1, 2)), run.both
+        assert "pipe.yaml" in run.both and "not a regular file" in run.both, run.both
+
+
+def test_answers_and_responses_from_dev_zero_are_refused(course):
+    run = quiz("take", "quizzes/lawfare-01.yaml", "--answers", "/dev/zero", "--db", course / "a.db",
+               cwd=course, env=_course_env(course), timeout=30)
+    refused(run, "not a regular file")
+    out = course / "sheets"
+    assert quiz("generate", "quizzes/lawfare-01.yaml", "-o", out, cwd=course, env=_course_env(course)).status == 0
+    run = quiz("grade", out, "/dev/zero", cwd=course, env=_course_env(course), timeout=30)
+    refused(run, "not a regular file")
+
+
+def test_a_bank_linked_outside_the_course_is_not_read(course, tmp_path):
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n")
+    (course / "quizzes" / "shadow.yaml").symlink_to(secret)
+    run = quiz("validate", cwd=course, env=_course_env(course), timeout=30)
+    assert "Traceback" not in run.both and run.status in (1, 2), run.both
+    assert "hashhash" not in run.both and "outside the course" in run.both, run.both
+
+
+def test_a_symlink_loop_in_the_banks_is_a_clear_problem(course):
+    (course / "quizzes" / "loop.yaml").symlink_to(course / "quizzes" / "loop.yaml")
+    run = quiz("validate", cwd=course, env=_course_env(course), timeout=30)
+    assert "Traceback" not in run.both and run.status in (1, 2), run.both
+    assert "loop.yaml" in run.both, run.both

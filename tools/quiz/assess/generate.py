@@ -15,6 +15,7 @@ import yaml
 
 from quiz import model
 from quiz.course.bank import load_bank
+from quiz.course.safeyaml import read_bytes
 from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_order
 from quiz.course.serialize import question_to_dict
 from quiz.course.sheets import fingerprint
@@ -70,7 +71,7 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
     chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
     title = title or ("Quiz: " + ", ".join(b.title for b in banks))
     slug = "-".join(b.id for b in banks)[:60]
-    bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()[:16]}
+    bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(read_bytes(p, "bank")).hexdigest()[:16]}
                  for b, p in zip(banks, bank_paths)]
     as_dicts = {q.id: question_to_dict(q) for q in chosen}  # the same in every variant's key
     out = []

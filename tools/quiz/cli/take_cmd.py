@@ -87,8 +87,11 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
 
 
 def _is_sheet(path) -> bool:
+    from quiz.course.safeyaml import read_bytes
+    from quiz.errors import InputError
+
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
-    except OSError:
-        return False
+        head = read_bytes(path, "quiz").decode("utf-8", errors="replace")[:4000]
+    except InputError:
+        return False  # not a sheet: the bank loader says why it cannot be read
     return "\nsheet:" in "\n" + head and "\nbank:" not in "\n" + head

@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from quiz import paths
-from quiz.course.safeyaml import load_yaml
+from quiz.course.safeyaml import load_yaml, read_text
 from quiz.errors import InputError
 from quiz.textnorm import fold, fold_with_map
 
@@ -103,7 +103,7 @@ class Source:
 
     @cached_property
     def text(self) -> str:
-        return self.file.read_text(encoding="utf-8")
+        return read_text(self.file, "source text")
 
     @cached_property
     def lines(self) -> list[str]:

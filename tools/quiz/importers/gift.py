@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from quiz.course.safeyaml import read_bytes
 from quiz.errors import InputError, display_path
 from quiz.importers.common import (
     Extracted,
@@ -75,11 +76,9 @@ def restore(text: str) -> str:
 def read_gift(path: str | Path) -> tuple[list[Raw], list[ImportWarning]]:
     shown = display_path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = read_bytes(path, "GIFT file").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(shown, 0, "not UTF-8 text; save the GIFT file as UTF-8") from None
-    except OSError as exc:
-        raise InputError(shown, 0, f"cannot read: {exc.strerror or exc}") from None
     if "\x00" in text:
         raise InputError(shown, 0, "a binary file, not GIFT text")
     return parse_gift(text, shown)
