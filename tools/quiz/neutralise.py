@@ -47,3 +47,12 @@ def xml_text(text: str) -> str:
 def html_text(text: str) -> str:
     """Text shown literally in HTML (and in Markdown, which passes HTML through)."""
     return html.escape(text, quote=True)
+
+
+def markup(text: object) -> str:
+    """Data for a Rich string, which reads `[…]` as markup: shown as written (a student
+    named `[/]` would otherwise crash the print, `[link=…]` would render as a link), and
+    with `terminal` applied."""
+    from rich.markup import escape  # imported here: the ground stays quick to import
+
+    return escape(terminal(str(text)))

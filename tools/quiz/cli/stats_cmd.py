@@ -29,6 +29,8 @@ def stats(db, plot, as_json):
     from rich.console import Console
     from rich.table import Table
 
+    from quiz.neutralise import markup
+
     console = Console()
     if not result.attempts:
         console.print("No attempts yet. Start with `quiz take nbr-00`.")
@@ -37,21 +39,21 @@ def stats(db, plot, as_json):
     for col in ("#", "started", "quiz", "mode", "answered", "score"):
         t.add_column(col)
     for a in result.attempts:
-        t.add_row(str(a["id"]), a["started_at"][:16].replace("T", " "), a["title"], a["mode"],
+        t.add_row(str(a["id"]), markup(a["started_at"][:16].replace("T", " ")), markup(a["title"]), markup(a["mode"]),
                   f"{a['answered']}/{a['questions']}" + ("" if a["finished"] else " (unfinished)"), f"{a['percent']:.0f}%")
     console.print(t)
     t = Table(title="Lessons")
     for col in ("lesson", "answers", "score", "mastery", "coverage"):
         t.add_column(col)
     for r in result.lessons:
-        t.add_row(r["bank"], str(r["answered"]), f"{r['score']:.0f}%", f"{100 * r['mastery']:.0f}%",
+        t.add_row(markup(r["bank"]), str(r["answered"]), f"{r['score']:.0f}%", f"{100 * r['mastery']:.0f}%",
                   f"{r['questions_seen']}/{r['bank_size']}")
     console.print(t)
     t = Table(title="Objectives, weakest first")
     for col in ("objective", "lesson", "seen", "score"):
         t.add_column(col)
     for r in result.objectives:
-        t.add_row(r["objective"], r["bank"], str(r["questions_seen"]), f"{r['score']:.0f}%")
+        t.add_row(markup(r["objective"]), markup(r["bank"]), str(r["questions_seen"]), f"{r['score']:.0f}%")
     console.print(t)
     if plot:
         console.print(f"Chart written to {plot}")

@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +17,7 @@ from quiz import model
 from quiz.course.corpus import load_corpus
 from quiz.course.sheets import KeyItem
 from quiz.model import LETTERS
+from quiz.neutralise import markup, terminal
 from quiz.study.session import Summary
 
 HINTS = {
@@ -55,25 +55,25 @@ class TerminalUI:
         if time_left is not None:
             secs = max(0, int(time_left.total_seconds()))
             header += f"  ·  time left {secs // 60}:{secs % 60:02d}"
-        body = [Text(q.display_prompt if isinstance(q, model.Cloze) else q.prompt, style="bold")]
+        body = [Text(terminal(q.display_prompt if isinstance(q, model.Cloze) else q.prompt), style="bold")]
         shown = item.shown()
         if isinstance(q, (model.ChoiceQuestion, model.Ordering)):
-            body += [Text(f"  {LETTERS[i]}. {t}") for i, t in enumerate(shown)]
+            body += [Text(terminal(f"  {LETTERS[i]}. {t}")) for i, t in enumerate(shown)]
         elif isinstance(q, model.Matching):
             table = Table(show_header=True, box=None, pad_edge=False)
             table.add_column("item")
             table.add_column("options")
             for i in range(max(len(q.lefts), len(shown))):
-                table.add_row(f"{i + 1}. {q.lefts[i]}" if i < len(q.lefts) else "",
-                              f"{LETTERS[i]}. {shown[i]}" if i < len(shown) else "")
+                table.add_row(markup(f"{i + 1}. {q.lefts[i]}") if i < len(q.lefts) else "",
+                              markup(f"{LETTERS[i]}. {shown[i]}") if i < len(shown) else "")
             body.append(table)
         elif isinstance(q, model.Numeric) and q.unit:
-            body.append(Text(f"(in {q.unit})", style="dim"))
+            body.append(Text(terminal(f"(in {q.unit})"), style="dim"))
         body.append(Text(HINTS[q.type], style="dim italic"))
         self.console.print(Panel(Group(*body), title=header, title_align="left", border_style="cyan"))
         if self.answers is not None:
             raw = self.answers.get(q.id, self.answers.get(str(k), self.answers.get(k)))
-            self.console.print(f"[dim]answer from file:[/dim] {escape(_show(raw))}")
+            self.console.print(f"[dim]answer from file:[/dim] {markup(_show(raw))}")
             return raw
         return self._read_answer(item)
 
@@ -83,7 +83,7 @@ class TerminalUI:
             if isinstance(q, model.Cloze):
                 raw: Any = [self.read(f"  blank [{i}]: ").strip() for i in range(1, len(q.blanks) + 1)]
             elif isinstance(q, model.Matching):
-                raw = [self.read(f"  {i}. {q.lefts[i - 1]} → ").strip() for i in range(1, len(q.lefts) + 1)]
+                raw = [self.read(f"  {i}. {markup(q.lefts[i - 1])} → ").strip() for i in range(1, len(q.lefts) + 1)]
             else:
                 text = self.read("> ").strip()
                 raw = text.replace(" ", ",").split(",") if q.type in ("multiple", "ordering") else text
@@ -97,7 +97,7 @@ class TerminalUI:
                 q.parse(item.to_bank_order(raw))
                 return raw
             except model.MalformedResponse as exc:
-                self.console.print(f"[yellow]{escape(str(exc))}. Try again.[/yellow]")
+                self.console.print(f"[yellow]{markup(exc)}. Try again.[/yellow]")
 
     # -- after each answer (practice) -------------------------------------------------
     def feedback(self, item: KeyItem, grade: model.Grade, response: Any) -> None:
@@ -110,10 +110,11 @@ class TerminalUI:
             verdict = Text("✘ Not right", style="bold red")
         parts: list[Any] = [verdict]
         if not grade.correct and grade.feedback:
-            parts.append(Text(grade.feedback, style="yellow"))
-        parts.append(Text.assemble(("Answer: ", "bold"), q.answer_text()))
-        parts.append(Text(q.explanation))
-        parts.append(Panel(Group(Text(f"“{q.passage.quote}”", style="italic"), Text(f"— {citation(q)}", style="dim")),
+            parts.append(Text(terminal(grade.feedback), style="yellow"))
+        parts.append(Text.assemble(("Answer: ", "bold"), terminal(q.answer_text())))
+        parts.append(Text(terminal(q.explanation)))
+        parts.append(Panel(Group(Text(terminal(f"“{q.passage.quote}”"), style="italic"),
+                                 Text(terminal(f"— {citation(q)}"), style="dim")),
                            title="From the source", title_align="left", border_style="dim"))
         self.console.print(Group(*parts))
         self.console.print()
@@ -127,20 +128,20 @@ class TerminalUI:
             c.print("[bold yellow]Time is up.[/bold yellow]")
         answered = len(s.outcomes)
         c.print(Panel(f"[bold]{s.score:g} / {s.total}[/bold]  ({s.percent:.0f}%)  ·  {answered} of {s.total} answered",
-                      title=f"Result: {escape(s.title)}", title_align="left", border_style="green"))
+                      title=f"Result: {markup(s.title)}", title_align="left", border_style="green"))
         table = Table(title="By objective (weakest first)")
         table.add_column("objective")
         table.add_column("score", justify="right")
         for bank, obj, score, n in s.by_objective():
             text = objective_text(bank, obj)
-            table.add_row(f"{obj}" + (f"\n[dim]{escape(text)}[/dim]" if text else ""), f"{score:g} / {n}")
+            table.add_row(markup(obj) + (f"\n[dim]{markup(text)}[/dim]" if text else ""), f"{score:g} / {n}")
         c.print(table)
         reread = s.to_reread()
         if reread:
             c.print("[bold]Passages to re-read[/bold]")
             for q in reread:
                 quote = q.passage.quote if len(q.passage.quote) < 220 else q.passage.quote[:219] + "…"
-                c.print(f" • {escape(citation(q))}\n   [italic]“{escape(quote)}”[/italic]")
+                c.print(f" • {markup(citation(q))}\n   [italic]“{markup(quote)}”[/italic]")
         c.print(f"[dim]Saved as attempt {s.attempt_id}. `quiz stats` shows your progress; `quiz review` brings "
                 "back what you got wrong.[/dim]")
 
