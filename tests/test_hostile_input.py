@@ -291,3 +291,42 @@ def test_markup_in_a_student_name_does_not_crash_grading(course):
     run = quiz("grade", _sheets(course), responses, cwd=course, env=_course_env(course))
     assert run.status == 0 and "Traceback" not in run.both, run.both[-3000:]
     assert "[link=https://evil.example]" in run.stdout and "Ann" in run.stdout
+
+
+# -- 7. export injection --------------------------------------------------------------------
+
+GIFT_INJECTION = "\\n::injected::Pwned?{=yes ~no}\\n"  # a YAML escape: a real newline in the value
+
+
+def test_a_newline_injects_no_question_into_gift(course):
+    from quiz.importers.gift import parse_gift
+
+    _edit_bank(course, **{'title: "Geoeconomics: Technology and Cybersecurity"': f'title: "Geo{GIFT_INJECTION}"',
+                          'unit: "million"': f'unit: "million{GIFT_INJECTION}"'})
+    env = _course_env(course)
+    for extra in ([], ["--title", "T\n::injected::Pwned?{=yes ~no}\n"], ["--title", "T\r::injected::Pwned?{=yes}\u2028"]):
+        out = course / "out.gift"
+        run = quiz("export", "quizzes/lawfare-01.yaml", "-f", "gift", "-o", out, *extra, cwd=course, env=env)
+        assert run.status in (0, 1) and "Traceback" not in run.both, run.both
+        text = out.read_text(encoding="utf-8")
+        raws, _ = parse_gift(text)
+        assert not any(r.title == "injected" or "Pwned" in (r.title or "") for r in raws)
+        assert not [line for line in text.replace("\r", "\n").split("\n") if line.startswith("::injected")]
+
+
+HTML_PAYLOAD = '<img src=x onerror=alert(1)>'
+
+
+def test_sheets_keys_and_reports_escape_html_from_bank_text(course):
+    _edit_bank(course, **{"Which of these is NOT one": f"{HTML_PAYLOAD} Which of these is NOT one",
+                          'text: "Regulating"': f'text: "Regulating {HTML_PAYLOAD}"',
+                          'title: "Geoeconomics: Technology and Cybersecurity"': f'title: "Geo {HTML_PAYLOAD}"'})
+    env = _course_env(course)
+    out = _sheets(course)
+    responses = _responses_csv(course, [("Ann", "s1"), ("Bob", "s2")])
+    report = course / "report.md"
+    run = quiz("grade", out, responses, "--report", report, cwd=course, env=env)
+    assert "Traceback" not in run.both, run.both
+    for md in [*out.glob("*.md"), report]:
+        text = md.read_text(encoding="utf-8")
+        assert not re.search(r"(?<!\\)<img", text), (md.name, text[:2000])

@@ -33,15 +33,42 @@ def terminal(text: str) -> str:
 
 def one_line(text: str) -> str:
     """`terminal`, and every kind of line break shown as `\\n`: one record, one line."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for br in ("\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"):
-        text = text.replace(br, "\\n")
-    return terminal(text)
+    return terminal(unify_breaks(text).replace("\n", "\\n"))
 
 
 def xml_text(text: str) -> str:
     """Text XML 1.0 can hold: the characters it forbids are dropped."""
     return _XML_INVALID.sub("", text)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$#{}!])")
+LINE_BREAKS = ("\r\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
+
+
+def unify_breaks(text: str) -> str:
+    """Every kind of line break (CR, CRLF, U+2028…) as `\\n`, so a check or an escape for
+    newlines sees them all."""
+    for br in LINE_BREAKS:
+        text = text.replace(br, "\n")
+    return text
+
+
+def markdown_text(text: str) -> str:
+    """Plain text as Markdown that renders as that text: punctuation with a meaning is
+    backslash-escaped (so no HTML tag, link or emphasis), `&` is an entity, line breaks
+    are hard breaks."""
+    out = []
+    for i, line in enumerate(terminal(unify_breaks(str(text))).split("\n")):
+        line = _MD_SPECIAL.sub(r"\\\1", line).replace("&", "&amp;")
+        if i:
+            line = re.sub(r"^(\s*)([-+=]|\d+[.)])", r"\1\\\2", line)
+        out.append(line)
+    return "\\\n".join(out)
+
+
+def markdown_cell(text: str) -> str:
+    """`markdown_text` on one line, for a table cell or a heading."""
+    return markdown_text(" ".join(unify_breaks(str(text)).split()))
 
 
 def html_text(text: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from quiz.assess.grading import StudentResult
 from quiz.assess.item_analysis import Analysis
+from quiz.neutralise import markdown_cell
 
 
 def histogram_png(percents: list[float], title: str) -> bytes:
@@ -61,13 +62,13 @@ def write_report(path: str | Path, results: list[StudentResult], analysis: Analy
         return [path]
     png_path = path.with_suffix(".png")
     png_path.write_bytes(png)
-    lines = [f"# {title}", "", summary, "", f"![Histogram of scores]({png_path.name})", "", "## Items", "",
+    lines = [f"# {markdown_cell(title)}", "", summary, "", f"![Histogram of scores]({png_path.name})", "", "## Items", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in rows]
     lines += ["", "## Distractors", ""]
     for s in analysis.items:
         if s.distractors:
-            lines.append(f"- **{s.id}**: " + "; ".join(
-                f"{'✔ ' if d['correct'] else ''}{d['choice']} {d['count']}" for d in s.distractors))
+            lines.append(f"- **{markdown_cell(s.id)}**: " + "; ".join(
+                f"{'✔ ' if d['correct'] else ''}{markdown_cell(d['choice'])} {d['count']}" for d in s.distractors))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [path, png_path]
