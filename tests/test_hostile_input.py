@@ -330,3 +330,38 @@ def test_sheets_keys_and_reports_escape_html_from_bank_text(course):
     for md in [*out.glob("*.md"), report]:
         text = md.read_text(encoding="utf-8")
         assert not re.search(r"(?<!\\)<img", text), (md.name, text[:2000])
+
+
+# -- 8. control characters reach neither the terminal nor the XML ------------------------------
+
+CONTROL = "\\e[2J\\e]0;owned\\a\\b\\0"  # YAML escapes: ESC (clear screen, window title), BEL, BS, NUL
+RAW_CONTROL = re.compile(r"[\x00\x07\x08\x1b]")
+
+
+def test_control_characters_in_bank_text_never_reach_the_terminal(course):
+    _edit_bank(course, **{"Which of these is NOT one": f"{CONTROL}Which of these is NOT one",
+                          'text: "Regulating"': f'text: "Regulating{CONTROL}"'})
+    env = _course_env(course)
+    run = quiz("take", "quizzes/lawfare-01.yaml", "--answers", _answers(course), "--db", course / "a.db", "-n", "10",
+               "--seed", "1", cwd=course, env=env)
+    assert run.status == 0 and "Traceback" not in run.both, run.both[-2000:]
+    assert not RAW_CONTROL.search(run.both), repr(run.both[:3000])
+    _edit_bank(course, **{"objective: lawfare-01-lo1\n    difficulty: 2\n  - id: lawfare-01-q07":
+                          f'objective: "lo9{CONTROL}"\n    difficulty: 2\n  - id: lawfare-01-q07'})
+    run = quiz("validate", "quizzes/lawfare-01.yaml", cwd=course, env=env)
+    assert run.status == 1 and "lo9" in run.both, run.both
+    assert not RAW_CONTROL.search(run.both), repr(run.both)
+
+
+@pytest.mark.parametrize("fmt", ["qti", "moodle", "anki", "jupyterquiz", "html"])
+def test_control_characters_do_not_crash_xml_exports(course, fmt):
+    from lxml import etree
+
+    _edit_bank(course, **{"Which of these is NOT one": f"{CONTROL}Which of these is NOT one",
+                          'title: "Geoeconomics: Technology and Cybersecurity"': f'title: "Geo{CONTROL}"'})
+    out = course / f"out.{fmt}"
+    run = quiz("export", "quizzes/lawfare-01.yaml", "-f", fmt, "-o", out, "--title", "T\x1b[2J\x07",
+               cwd=course, env=_course_env(course))
+    assert run.status in (0, 1) and "Traceback" not in run.both, run.both[-2000:]
+    if fmt == "moodle":
+        etree.fromstring(out.read_bytes())  # well-formed
