@@ -365,3 +365,166 @@ def test_control_characters_do_not_crash_xml_exports(course, fmt):
     assert run.status in (0, 1) and "Traceback" not in run.both, run.both[-2000:]
     if fmt == "moodle":
         etree.fromstring(out.read_bytes())  # well-formed
+
+
+# -- 9. no traceback, whatever the input --------------------------------------------------------
+
+def no_traceback(run: Run, statuses=(1, 2)) -> None:
+    assert "Traceback" not in run.both, run.both[-3000:]
+    assert run.status in statuses, f"exit {run.status}: {run.both[-3000:]}"
+
+
+@pytest.mark.parametrize("field", ["answer: 802", "tolerance: 0"])
+def test_a_400_digit_number_in_a_bank_is_a_problem(course, field):
+    name = field.split(":")[0]
+    _edit_bank(course, **{f"    {field}\n": f"    {name}: 8{'0' * 400}\n"})
+    run = quiz("validate", "quizzes/lawfare-01.yaml", cwd=course, env=_course_env(course))
+    no_traceback(run)
+    assert "finite number" in run.both or "too large" in run.both, run.both
+
+
+def test_a_huge_numeric_response_is_malformed_not_a_crash(course):
+    import yaml
+
+    out = _sheets(course)
+    sheet = yaml.safe_load((out / "sheet-v1.yaml").read_text(encoding="utf-8"))
+    for q in sheet["questions"]:
+        q["answer"] = int("1" + "0" * 400) if q["type"] == "numeric" else None
+    sheet["student"] = "Ann"
+    (course / "ann.yaml").write_text(yaml.safe_dump(sheet, allow_unicode=True), encoding="utf-8")
+    run = quiz("grade", out, course / "ann.yaml", cwd=course, env=_course_env(course))
+    no_traceback(run, (1,))
+    assert "Ann" in run.both
+
+
+def test_a_cloze_with_a_thousand_blanks(course):
+    import yaml
+
+    path = course / "quizzes" / "lawfare-01.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cloze = next(q for q in data["questions"] if q["type"] == "cloze")
+    cloze["prompt"] = " ".join("word {{a}}" for _ in range(1000))
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    env = _course_env(course)
+    runs = [quiz("validate", path, cwd=course, env=env),
+            quiz("export", path, "-f", "gift", "-o", course / "x.gift", cwd=course, env=env),
+            quiz("generate", path, "-o", course / "gen", cwd=course, env=env),
+            quiz("take", path, "--answers", _answers(course), "--db", course / "a.db", "-n", "10",
+                 cwd=course, env=env)]
+    for run in runs:
+        no_traceback(run, (0, 1, 2))
+
+
+@pytest.mark.parametrize("limit", ["inf", "nan", "1e300"])
+def test_a_time_limit_out_of_range_is_refused(course, limit):
+    run = quiz("take", "quizzes/lawfare-01.yaml", "--time-limit", limit, "--answers", _answers(course),
+               "--db", course / "a.db", cwd=course, env=_course_env(course))
+    no_traceback(run, (2,))
+    run = quiz("take", "--resume", "--db", course / "a.db", cwd=course, env=_course_env(course))
+    assert "Traceback" not in run.both, run.both[-3000:]
+
+
+def test_a_clock_that_is_not_a_date_is_refused(course):
+    env = {**_course_env(course), "QUIZ_NOW": "not-a-date"}
+    take = ["take", "quizzes/lawfare-01.yaml", "--answers", _answers(course), "--db", course / "a.db"]
+    run = quiz(*take, cwd=course, env=env)
+    no_traceback(run, (2,))
+    assert "QUIZ_NOW" in run.both
+    assert quiz(*take, cwd=course, env=_course_env(course)).status == 0
+    for args in (["stats", "--db", course / "a.db"], ["review", "--db", course / "a.db", "--answers", _answers(course)]):
+        run = quiz(*args, cwd=course, env=env)
+        no_traceback(run, (0, 2))
+
+
+def test_a_malformed_plan_row_does_not_crash_resume_or_stats(course):
+    import sqlite3
+
+    env = _course_env(course)
+    db = course / "a.db"
+    run = quiz("take", "quizzes/lawfare-01.yaml", "--answers", _answers(course), "--db", db, cwd=course, env=env)
+    assert run.status == 0, run.both
+    con = sqlite3.connect(db)
+    tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
+    for table in tables:
+        cols = [r[1] for r in con.execute(f"pragma table_info({table})")]
+        for col in cols:
+            if col in ("plan", "questions", "response", "order_json", "shown"):
+                con.execute(f"update {table} set {col} = '{{not json'")
+    con.execute("update attempts set finished_at = NULL") if "attempts" in tables else None
+    con.commit()
+    con.close()
+    for args in (["take", "--resume", "--db", db], ["stats", "--db", db]):
+        run = quiz(*args, cwd=course, env=env)
+        assert "Traceback" not in run.both, run.both[-3000:]
+
+
+def test_a_sheet_with_a_non_numeric_number(course):
+    import yaml
+
+    out = _sheets(course)
+    sheet = yaml.safe_load((out / "sheet-v1.yaml").read_text(encoding="utf-8"))
+    sheet["questions"][0]["number"] = "abc"
+    sheet["questions"][0].pop("id", None)
+    (course / "bad.yaml").write_text(yaml.safe_dump(sheet), encoding="utf-8")
+    for args in (["grade", out, course / "bad.yaml"], ["take", course / "bad.yaml", "--answers", _answers(course),
+                                                        "--db", course / "a.db"]):
+        run = quiz(*args, cwd=course, env=_course_env(course))
+        no_traceback(run, (0, 1, 2))
+
+
+def _fsize_limit(n: int):
+    def limit():
+        _limits()
+        resource.setrlimit(resource.RLIMIT_FSIZE, (n, n))
+    return limit
+
+
+def quiz_small_disk(*args, cwd: Path, env: dict, limit: int = 300) -> Run:
+    """`quiz` where no file may grow past `limit` bytes: a full disk, as `ulimit -f` makes it."""
+    full_env = {**os.environ, "COLUMNS": "200", **env}
+    proc = subprocess.run([QUIZ, *map(str, args)], cwd=cwd, env=full_env, capture_output=True, text=True,
+                          errors="replace", timeout=TIME_LIMIT, preexec_fn=_fsize_limit(limit))
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def test_failed_writes_are_one_message_and_leave_no_partial_file(course):
+    env = _course_env(course)
+    out = _sheets(course)
+    responses = _responses_csv(course, [(f"Student number {i}", f"s{i}") for i in range(40)])
+    book = course / "grades.csv"
+    book.write_text("the old gradebook\n")
+    report = course / "report.md"
+    gen = course / "gen"
+    for args, target in ((["grade", out, responses, "--csv", book], book),
+                         (["grade", out, responses, "--report", report], report),
+                         (["generate", "quizzes/lawfare-01.yaml", "-o", gen], gen),
+                         (["export", "quizzes/lawfare-01.yaml", "-f", "moodle", "-o", course / "m.xml"], course / "m.xml")):
+        run = quiz_small_disk(*args, cwd=course, env=env)
+        no_traceback(run, (2,))
+        assert "cannot write" in run.both, run.both
+    assert book.read_text() == "the old gradebook\n"
+    assert not report.exists() and not (course / "report.png").exists() and not (course / "m.xml").exists()
+    assert not [p for p in gen.rglob("*") if p.is_file()] if gen.exists() else True
+    leftovers = [p for p in course.rglob(".*.tmp-*")]
+    assert not leftovers
+
+
+def test_writing_into_a_missing_directory_or_a_device(course):
+    env = _course_env(course)
+    out = _sheets(course)
+    responses = _responses_csv(course, [("Ann", "s1")])
+    (course / "afile").write_text("x")
+    for args in (["grade", out, responses, "--csv", course / "afile" / "g.csv"],
+                 ["grade", out, responses, "--report", "/dev/full"],
+                 ["stats", "--db", course / "a.db", "--plot", course / "afile" / "p.png"]):
+        run = quiz(*args, cwd=course, env=env)
+        no_traceback(run, (0, 2) if args[0] == "stats" else (2,))
+    assert not Path("/dev/full.png").exists()
+
+
+def test_stdout_to_a_full_device_is_one_message(course):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([QUIZ, "list"], cwd=course, env={**os.environ, **_course_env(course)},
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=TIME_LIMIT)
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and "cannot write" in proc.stderr, (proc.returncode, proc.stderr)

@@ -8,31 +8,49 @@ symbolic link at the target itself, never the file it points to.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from quiz.errors import InputError, display_path
 
 
-def atomic_write(path: str | Path, content: str | bytes, what: str = "file") -> None:
-    """Write `content` to `path` all at once, or not at all."""
+def check_writable(path: str | Path, what: str = "file") -> os.stat_result | None:
+    """Refuse a target that is not a regular file (a device such as /dev/full, a
+    directory, a FIFO) or whose directory does not exist; its stat when it exists."""
     path = Path(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     shown = display_path(path)
     try:
         st = os.stat(path)
-    except OSError:
+    except FileNotFoundError:
         st = None
+    except OSError as exc:
+        raise InputError(shown, 0, f"cannot write the {what}: {exc.strerror or exc}") from None
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise InputError(shown, 0, f"cannot write the {what}: it is not a regular file; choose a file name")
+    if not path.absolute().parent.is_dir():
+        raise InputError(shown, 0, f"cannot write the {what}: the directory {display_path(path.absolute().parent)} "
+                         "does not exist")
+    return st
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path, what: str = "file") -> Iterator[Path]:
+    """A temporary path beside `path` to write to; it replaces `path` when the block ends
+    without an error, and is removed when it fails (an OSError becomes an InputError)."""
+    path = Path(path)
+    shown = display_path(path)
+    st = check_writable(path, what)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
+        # the same suffix: a writer may choose its format by it
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.tmp-", suffix=path.suffix, dir=path.absolute().parent)
+        os.close(fd)
+        yield Path(tmp)
+        with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         if st is not None:
             os.chmod(tmp, stat.S_IMODE(st.st_mode))
@@ -47,7 +65,12 @@ def atomic_write(path: str | Path, content: str | bytes, what: str = "file") -> 
                          "nothing was written (check the directory and the free space)") from None
     finally:
         if tmp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
+
+
+def atomic_write(path: str | Path, content: str | bytes, what: str = "file") -> None:
+    """Write `content` to `path` all at once, or not at all."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with atomic_output(path, what) as tmp:
+        tmp.write_bytes(data)

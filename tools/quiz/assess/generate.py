@@ -20,6 +20,7 @@ from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_o
 from quiz.course.serialize import question_to_dict
 from quiz.course.sheets import fingerprint
 from quiz.errors import InputError, display_path
+from quiz.files import atomic_write
 from quiz.model import LETTERS, cloze_display
 
 
@@ -155,7 +156,10 @@ def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
     """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown)."""
     from quiz.assess.printable import key_markdown, sheet_html, sheet_markdown
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(display_path(out_dir), 0, f"cannot create the directory: {exc.strerror or exc}") from None
     written = []
     sheet_cache: dict = {}
     key_cache: dict = {}
@@ -171,6 +175,11 @@ def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
         }
         for name, text in files.items():
             path = out_dir / name
-            path.write_text(text, encoding="utf-8")
+            try:
+                atomic_write(path, text, "sheet")
+            except InputError:
+                for done in written:  # a set of sheets and keys is used together: all or nothing
+                    done.unlink(missing_ok=True)
+                raise
             written.append(path)
     return written

@@ -57,12 +57,14 @@ def export(source, fmt, out, title, ordering_as, deck):
         from pathlib import Path
 
         from quiz.errors import InputError
+        from quiz.files import atomic_output
 
         try:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
-            warnings = registry.export(fmt, src, out, **options)
         except OSError as exc:
             raise InputError(out, 0, f"cannot write: {exc.strerror or exc}") from None
+        with atomic_output(out, "export") as tmp:
+            warnings = registry.export(fmt, src, tmp, **options)
     for w in warnings:
         click.echo(str(w), err=True)
     banks = f"{len(src.groups)} bank(s)" if src.kind == "banks" else f"sheet {src.id}"

@@ -43,11 +43,13 @@ def import_bank(file, fmt, out, chapter, title, force):
     header = (f"# Imported by `quiz import` from {src.name}. Every question still needs a passage:\n"
               "# put the chapter's verbatim words in passage.quote (`quiz passages search WORDS`), replace\n"
               "# each TODO, then delete the question's `needs_passage: true` line. `quiz validate` lists them.\n")
+    from quiz.files import atomic_write
+
     try:
         dst.parent.mkdir(parents=True, exist_ok=True)
-        dst.write_text(header + dump_yaml(result.bank), encoding="utf-8")
     except OSError as exc:
         raise InputError(out, 0, f"cannot write: {exc.strerror or exc}") from None
+    atomic_write(dst, header + dump_yaml(result.bank), "bank")
     n = len(result.bank["questions"])
     skipped = f", {result.skipped} left out (see the warnings)" if result.skipped else ""
     if "chapter" not in result.bank:

@@ -22,6 +22,15 @@ def read_answers(path: str) -> dict:
     raise InputError(loaded.file, 1, "an answers file maps question ids to answers, e.g. `nbr-03-q01: B`")
 
 
+
+def _finite(ctx, param, value):
+    """FloatRange lets NaN through (every comparison with it is false)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter("give a number of minutes", ctx, param)
+    return value
+
 @click.command()
 @click.argument("source", nargs=-1)
 @click.option("-n", "--count", type=click.IntRange(min=1), help="How many questions (default: 10, or all on a sheet).")
@@ -29,7 +38,8 @@ def read_answers(path: str) -> dict:
 @click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True,
               help="practice: feedback and the source passage after each answer; exam: only at the end.")
 @click.option("--types", help="Only these question types, comma-separated.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Minutes allowed; the time left is shown.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=7 * 24 * 60), callback=_finite,
+              help="Minutes allowed (at most a week); the time left is shown.")
 @click.option("--answers", "answers_file", type=click.Path(exists=True, dir_okay=False),
               help="Answer from this YAML file (question id: answer) instead of the keyboard.")
 @click.option("--resume", is_flag=True, help="Continue the last unfinished attempt where it stopped.")
@@ -59,7 +69,8 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
         if row is None:
             click.echo("No unfinished attempt to resume.", err=True)
             raise SystemExit(1)
-        plan, mode, attempt_id = Plan.from_json(row.plan), row.plan.get("mode", row.mode), row.id
+        plan = Plan.from_json(row.plan)
+        mode, attempt_id = row.plan.get("mode", row.mode), row.id
         done = len(store.answered_positions(row.id))
         click.echo(f"Resuming attempt {row.id} ({plan.title}): {done} of {len(plan.items)} answered.", err=True)
     else:

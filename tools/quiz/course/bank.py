@@ -154,6 +154,19 @@ def _culprit(path: tuple):
     return path[0] if path else None
 
 
+def _float(value) -> float:
+    """A number as a float; one too large for a float (a 400-digit integer) is infinite."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+def _clip_repr(value, n: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= n else f"{text[:n]}… ({len(text)} characters)"
+
+
 def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, problems: list[Problem]):
     """A model question from checked YAML data, or None with the reason appended."""
     line = loaded.line_of
@@ -194,10 +207,10 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
         _duplicates(list(answers), lambda j: ("answers", j), "accepted answer", add)
         extra = dict(answers=answers)
     elif t == "numeric":
-        extra = dict(answer=float(q["answer"]), tolerance=float(q.get("tolerance", 0)), unit=q.get("unit", ""))
+        extra = dict(answer=_float(q["answer"]), tolerance=_float(q.get("tolerance", 0)), unit=q.get("unit", ""))
         for name in ("answer", "tolerance"):
             if not math.isfinite(extra[name]):
-                add((name,), f"the {name} must be a finite number, not {q[name]!r}")
+                add((name,), f"the {name} must be a finite number, not {_clip_repr(q[name])}")
     elif t == "cloze":
         blanks = cloze_blanks(q["prompt"])
         if not blanks:

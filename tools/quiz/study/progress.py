@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from quiz.files import atomic_output
 from quiz.study.attempts import Store
 
 
@@ -96,6 +97,7 @@ def plot_mastery(stats: Stats, out: str | Path, width_px: int = 1000, height_px:
     ax.axvline(75, color="#999", linestyle="--", linewidth=0.8)
     fig.tight_layout()
     out = Path(out)
-    fig.savefig(out, dpi=dpi, metadata={"Software": None})
+    with atomic_output(out, "chart") as tmp:
+        fig.savefig(tmp, dpi=dpi, metadata={"Software": None}, format="png")
     plt.close(fig)
     return out
