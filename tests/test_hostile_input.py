@@ -528,3 +528,54 @@ def test_stdout_to_a_full_device_is_one_message(course):
                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=TIME_LIMIT)
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
     assert proc.returncode == 2 and "cannot write" in proc.stderr, (proc.returncode, proc.stderr)
+
+
+# -- 10. bounded work ---------------------------------------------------------------------------
+
+def _timed(*args, **kwargs) -> tuple[Run, float]:
+    import time
+
+    start = time.perf_counter()
+    run = quiz(*args, **kwargs)
+    return run, time.perf_counter() - start
+
+
+def test_a_long_wrong_quote_is_reported_quickly(course):
+    words = (ROOT / "sources").glob("*.txt")
+    text = " ".join(next(iter(sorted(words))).read_text(encoding="utf-8").split())
+    wrong = (text[:20_000] + " and then some words the report never printed").replace('"', "'").replace("\\", "")
+    _edit_bank(course, **{'passage: {quote: "China boasted 802 million Internet users"}': f'passage: {{quote: "{wrong}"}}'})
+    run, seconds = _timed("validate", "quizzes/lawfare-01.yaml", cwd=course, env=_course_env(course))
+    assert run.status == 1 and "not found verbatim" in run.both, run.both[-2000:]
+    assert seconds < 10, f"{seconds:.1f} s"
+
+
+def _import(tmp_path: Path, name: str, content: str) -> tuple[Run, float]:
+    src = tmp_path / name
+    src.write_text(content, encoding="utf-8")
+    return _timed("import", src, "-o", tmp_path / "out" / "imported.yaml", cwd=tmp_path)
+
+
+RUN = 80_000  # characters of white space: 39 s and 23 s with the backtracking expressions
+
+
+def test_a_long_run_of_spaces_in_a_gift_comment_imports_quickly(tmp_path):
+    gift = (f"// q1 · single · objective a-lo1 · difficulty 1 · unit a{' ' * RUN}b\n"
+            "::q1::Which one?{=right ~wrong}\n")
+    run, seconds = _import(tmp_path, "spaces.gift", gift)
+    assert "Traceback" not in run.both and seconds < 10, (seconds, run.both[-2000:])
+
+
+def test_a_long_run_of_spaces_in_imported_html_imports_quickly(tmp_path):
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<quiz><question type="truefalse"><name><text>q1</text></name>'
+           f'<questiontext format="html"><text><![CDATA[<p>Is it{" " * RUN}true?</p><p>{" " * RUN}x</p>]]></text>'
+           '</questiontext><answer fraction="100"><text>true</text></answer>'
+           '<answer fraction="0"><text>false</text></answer></question></quiz>\n')
+    run, seconds = _import(tmp_path, "spaces.xml", xml)
+    assert "Traceback" not in run.both and seconds < 10, (seconds, run.both[-2000:])
+
+
+def test_twenty_thousand_gift_answers_are_deduplicated_in_linear_time(tmp_path):
+    answers = " ".join(f"=answer{i}" for i in range(20_000))
+    run, seconds = _import(tmp_path, "many.gift", f"::q1::Name one?{{{answers}}}\n")
+    assert "Traceback" not in run.both and seconds < 5, (seconds, run.both[-2000:])

@@ -188,9 +188,11 @@ def accepted_forms_marked(answers) -> list[tuple[str, bool]]:
 def dedupe_folded(answers: list[str]) -> list[str]:
     """Accepted answers without blanks and case-insensitive repeats (for importers)."""
     out: list[str] = []
+    seen: set[str] = set()
     for a in answers:
         a = a.strip()
-        if a and a.casefold() not in {o.casefold() for o in out}:
+        if a and a.casefold() not in seen:
+            seen.add(a.casefold())
             out.append(a)
     return out
 

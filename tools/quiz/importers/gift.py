@@ -47,7 +47,7 @@ _ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003",
             "\\}": "\ue005", "\\~": "\ue006", "\\n": "\ue007"}
 _RESTORE = {"\ue000": "\\", "\ue001": ":", "\ue002": "#", "\ue003": "=", "\ue004": "{", "\ue005": "}",
             "\ue006": "~", "\ue007": "\n"}
-_META = re.compile(r"^//\s*(?P<id>\S+) · (?P<type>\w+) · objective (?P<objective>\S+) · difficulty (?P<d>\d)(?: · unit (?P<unit>.+?))?\s*$")
+_META = re.compile(r"^//\s*(?P<id>\S+) · (?P<type>\w+) · objective (?P<objective>\S+) · difficulty (?P<d>\d)(?: · unit (?P<unit>.*\S))?$")  # on a stripped line
 _TITLE = re.compile(r"^\s*::(.*?)::", re.DOTALL)
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _GAP = "\ue010"
