@@ -579,3 +579,103 @@ def test_twenty_thousand_gift_answers_are_deduplicated_in_linear_time(tmp_path):
     answers = " ".join(f"=answer{i}" for i in range(20_000))
     run, seconds = _import(tmp_path, "many.gift", f"::q1::Name one?{{{answers}}}\n")
     assert "Traceback" not in run.both and seconds < 5, (seconds, run.both[-2000:])
+
+
+# -- 11. data handling ---------------------------------------------------------------------------
+
+def test_export_never_replaces_a_course_file_and_asks_before_replacing_others(course):
+    env = _course_env(course)
+    bank = course / "quizzes" / "lawfare-01.yaml"
+    before = bank.read_bytes()
+    for force in ([], ["--force"]):
+        run = quiz("export", "quizzes/lawfare-01.yaml", "-f", "gift", "-o", bank, *force, cwd=course, env=env)
+        no_traceback(run, (2,))
+        assert "course file" in run.both, run.both
+    assert bank.read_bytes() == before
+    other = course / "mine.gift"
+    other.write_text("keep")
+    run = quiz("export", "quizzes/lawfare-01.yaml", "-f", "gift", "-o", other, cwd=course, env=env)
+    no_traceback(run, (2,))
+    assert "--force" in run.both and other.read_text() == "keep"
+    run = quiz("export", "quizzes/lawfare-01.yaml", "-f", "gift", "-o", other, "--force", cwd=course, env=env)
+    assert run.status == 0 and other.read_text() != "keep", run.both
+
+
+def test_import_never_replaces_a_lesson_or_source(course, tmp_path):
+    env = _course_env(course)
+    gift = tmp_path / "q.gift"
+    gift.write_text("::q1::Which one?{=right ~wrong}\n", encoding="utf-8")
+    for target in (course / "lessons" / "lawfare-01.md", course / "sources" / "lawfare.txt"):
+        before = target.read_bytes()
+        run = quiz("import", gift, "-o", target, "--force", cwd=course, env=env)
+        no_traceback(run, (2,))
+        assert target.read_bytes() == before
+
+
+def test_generate_does_not_write_sheets_among_the_banks(course):
+    env = _course_env(course)
+    for where in ("quizzes", "quizzes/sheets", "lessons", "sources"):
+        run = quiz("generate", "quizzes/lawfare-01.yaml", "-o", course / where, cwd=course, env=env)
+        no_traceback(run, (2,))
+    assert sorted(p.name for p in (course / "quizzes").iterdir()) == ["README.md", "lawfare-01.yaml", "schema.json"]
+
+
+def test_one_bad_csv_row_refuses_that_row_only(course):
+    import csv
+
+    out = _sheets(course)
+    responses = course / "responses.csv"
+    responses.write_text("student,student_id,1\nAnn,s1,A\nBob,s2,A,extra\n\"Cara\u2028Phantom\",s3,B\n", encoding="utf-8")
+    book = course / "grades.csv"
+    run = quiz("grade", out, responses, "--csv", book, cwd=course, env=_course_env(course))
+    no_traceback(run, (2,))
+    assert "Bob" in run.both or ":3" in run.both
+    rows = list(csv.reader(book.open(encoding="utf-8", newline="")))
+    names = [r[0] for r in rows[1:]]
+    assert names == ["Ann", "Cara\u2028Phantom"], names
+
+
+def test_json_output_is_valid_json(course):
+    import json
+
+    out = _sheets(course)
+    responses = _responses_csv(course, [("Ann", "s1")])  # one student: correlations are undefined
+    run = quiz("grade", out, responses, "--json", cwd=course, env=_course_env(course))
+    assert "Traceback" not in run.both
+    json.loads(run.stdout, parse_constant=lambda c: pytest.fail(f"{c} in --json output"))
+
+
+def test_an_import_with_no_questions_is_refused(tmp_path):
+    src = tmp_path / "empty.gift"
+    src.write_text("// only a comment\n$CATEGORY: $course$/top/x\n", encoding="utf-8")
+    run = quiz("import", src, "-o", tmp_path / "empty.yaml", cwd=tmp_path)
+    no_traceback(run, (2,))
+    assert not (tmp_path / "empty.yaml").exists()
+
+
+def test_an_import_file_name_with_newlines_injects_no_yaml(tmp_path):
+    import yaml
+
+    src = tmp_path / "x\nbank: injected\ntitle: pwned\n#.gift"
+    src.write_text("::q1::Which one?{=right ~wrong}\n", encoding="utf-8")
+    out = tmp_path / "clean.yaml"
+    run = quiz("import", src, "-f", "gift", "-o", out, cwd=tmp_path)
+    assert run.status == 0, run.both
+    text = out.read_text(encoding="utf-8")
+    assert [line for line in text.splitlines() if line.startswith("bank:")] == ["bank: clean"], text[:500]
+    assert "title: pwned" not in text.splitlines()
+    assert yaml.safe_load(text)["bank"] == "clean"
+
+
+def test_an_open_gift_range_is_warned_not_silently_zero(tmp_path):
+    src = tmp_path / "range.gift"
+    src.write_text("::q1::How many?{#1..}\n", encoding="utf-8")
+    run = quiz("import", src, "-o", tmp_path / "range.yaml", cwd=tmp_path)
+    assert "no readable numeric answer" in run.both, run.both
+
+
+def test_choices_differing_only_by_a_zero_width_character_are_duplicates(course):
+    _edit_bank(course, **{'      - text: "Making"\n': '      - text: "Regu\u200blating"\n'})
+    run = quiz("validate", "quizzes/lawfare-01.yaml", cwd=course, env=_course_env(course))
+    no_traceback(run, (1,))
+    assert "duplicate choice" in run.both, run.both

@@ -74,3 +74,26 @@ def atomic_write(path: str | Path, content: str | bytes, what: str = "file") -> 
     data = content.encode("utf-8") if isinstance(content, str) else content
     with atomic_output(path, what) as tmp:
         tmp.write_bytes(data)
+
+
+COURSE_DIRS = ("sources", "lessons", "quizzes")
+
+
+def in_course_dirs(path: str | Path) -> str | None:
+    """The course directory (sources/, lessons/ or quizzes/) that `path` lies in, if any."""
+    from quiz import paths
+
+    root = paths.course_root()
+    where = Path(os.path.abspath(path))
+    for name in COURSE_DIRS:
+        if where.is_relative_to(root / name) or where.resolve().is_relative_to((root / name).resolve()):
+            return name
+    return None
+
+
+def refuse_course_file(path: str | Path, what: str) -> None:
+    """An output must not replace a bank, lesson or source text (SECURITY.md)."""
+    where = in_course_dirs(path)
+    if where and Path(path).exists():
+        raise InputError(display_path(path), 0, f"is a course file in {where}/; the {what} is not written over it. "
+                         "Choose another file name")

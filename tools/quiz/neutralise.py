@@ -83,3 +83,17 @@ def markup(text: object) -> str:
     from rich.markup import escape  # imported here: the ground stays quick to import
 
     return escape(terminal(str(text)))
+
+
+def finite_json(value):
+    """Data for `--json`: NaN and infinities (an undefined correlation) become null, which
+    JSON has; `json.dumps` would write `NaN`, which JSON parsers refuse."""
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_json(v) for v in value]
+    return value

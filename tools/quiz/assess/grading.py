@@ -88,7 +88,8 @@ def read_responses(paths: list[str | Path]) -> tuple[list[Response], list[Studen
         shown = display_path(path)
         try:
             if str(path).lower().endswith(".csv"):
-                responses += _read_csv(Path(path))
+                for row in _read_csv(Path(path)):  # one bad row refuses that student only
+                    (refused if isinstance(row, StudentResult) else responses).append(row)
             else:
                 responses.append(_read_yaml(Path(path)))
         except InputError as exc:
@@ -115,12 +116,14 @@ def _read_yaml(path: Path) -> Response:
 META = {"student", "name", "student_id", "id", "sis user id", "email", "email address", "sheet", "fingerprint", "section"}
 
 
-def _read_csv(path: Path) -> list[Response]:
+def _read_csv(path: Path) -> list[Response | StudentResult]:
     from quiz.course.safeyaml import read_text
 
     shown = display_path(path)
     text = read_text(path, "CSV file")
-    rows = list(csv.reader(text.splitlines()))
+    # the csv module splits records itself (str.splitlines would also split a quoted name at
+    # U+2028 or a form feed, making a phantom student)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
         raise InputError(shown, 1, "the CSV file has no header row")
     header = [h.strip() for h in rows[0]]
@@ -131,9 +134,13 @@ def _read_csv(path: Path) -> list[Response]:
     for n, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) > len(header):
-            raise InputError(shown, n, f"row has {len(row)} cells but the header has {len(header)}")
         cells = dict(zip(lower, row))
+        if len(row) > len(header):
+            problem = InputError(shown, n, f"row has {len(row)} cells but the header has {len(header)}; "
+                                 "this student is not graded")
+            out.append(StudentResult(cells.get("student") or cells.get("name", ""), "", f"{shown}:{n}", None,
+                                     refused=str(problem)))
+            continue
         answers = {h: (c.strip() or None) for h, lh, c in zip(header, lower, row) if lh not in META}
         out.append(Response(cells.get("student") or cells.get("name", ""), cells.get("student_id", cells.get("id", "")),
                             f"{shown}:{n}", answers, cells.get("fingerprint", ""), cells.get("sheet", "")))

@@ -40,7 +40,10 @@ def grade(key, responses, as_json, csv_out, report_out):
 
         write_report(report_out, results, analysis, title)
     if as_json:
-        click.echo(json.dumps({"students": [r.as_dict() for r in results], "analysis": analysis.as_dict()},
+        from quiz.neutralise import finite_json
+
+        click.echo(json.dumps(finite_json({"students": [r.as_dict() for r in results], "analysis": analysis.as_dict()}),
+                              allow_nan=False,
                               indent=2, ensure_ascii=False, default=str))
     else:
         _print(results, analysis)

@@ -24,7 +24,9 @@ def stats(db, plot, as_json):
     if plot:
         plot_mastery(result, plot)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        from quiz.neutralise import finite_json
+
+        click.echo(json.dumps(finite_json(result.as_dict()), indent=2, ensure_ascii=False, allow_nan=False))
         return
     from rich.console import Console
     from rich.table import Table

@@ -6,6 +6,7 @@ export, the book), `check_bank` for the validator, which also wants what is wron
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,7 +239,8 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
 def _duplicates(texts: list[str], where, what: str, add) -> None:
     seen: dict[str, int] = {}
     for j, text in enumerate(texts):
-        key = fold_answer(text) or text
+        visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width characters
+        key = fold_answer(visible) or visible
         if key in seen:
             add(where(j), f"duplicate {what} '{text}' (same as {what} {seen[key] + 1})")
         seen.setdefault(key, j)

@@ -281,18 +281,19 @@ def _numeric(body: str, prompt: str, fmt: str, name: str, warnings: list[ImportW
             continue
         if best is None:
             best = value
-    answer, tolerance = 0.0, 0.0
+    answer, tolerance, readable = 0.0, 0.0, False
     if best is not None:
         if ".." in best:
             lo, hi = (number(x) for x in best.split("..", 1))
             if lo is not None and hi is not None:
-                answer, tolerance = (lo + hi) / 2, abs(hi - lo) / 2
+                answer, tolerance, readable = (lo + hi) / 2, abs(hi - lo) / 2, True
         elif ":" in best:
             v, t = (number(x) for x in best.split(":", 1))
-            answer, tolerance = (v or 0.0), abs(t or 0.0)
+            answer, tolerance, readable = (v or 0.0), abs(t or 0.0), v is not None and t is not None
         else:
             answer = number(best) or 0.0
-    if best is None or number(best.split(":")[0].split("..")[0]) is None:
+            readable = number(best) is not None
+    if not readable:  # `{#1..}` or `{#2:}` included: half a range is not an answer
         warnings.append(ImportWarning(name, "no readable numeric answer; the answer is set to 0, check it"))
     stem, unit = split_unit_suffix(prompt)
     data: dict = {"type": "numeric", "prompt": stem if unit else prompt, "answer": as_number(answer)}
