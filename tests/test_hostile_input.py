@@ -679,3 +679,54 @@ def test_choices_differing_only_by_a_zero_width_character_are_duplicates(course)
     run = quiz("validate", "quizzes/lawfare-01.yaml", cwd=course, env=_course_env(course))
     no_traceback(run, (1,))
     assert "duplicate choice" in run.both, run.both
+
+
+# -- the probe's safe cases: kept safe ----------------------------------------------------------
+
+SECRET = "the-secret-word-7731"
+
+
+def _moodle_question(body: str, doctype: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}\n'
+            '<quiz xmlns:xi="http://www.w3.org/2001/XInclude"><question type="truefalse"><name><text>q1</text></name>'
+            f'<questiontext format="html"><text>{body}</text></questiontext>'
+            '<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>'
+            '</question></quiz>\n')
+
+
+@pytest.mark.parametrize("name,doctype,body", [
+    ("external DTD", '<!DOCTYPE quiz SYSTEM "file://{secret}">', "Is it true?"),
+    ("external entity", '<!DOCTYPE quiz [<!ENTITY x SYSTEM "file://{secret}">]>', "Is &x; true?"),
+    ("parameter entity", '<!DOCTYPE quiz [<!ENTITY % p SYSTEM "file://{secret}"> %p;]>', "Is it true?"),
+    ("XInclude", "", 'Is <xi:include href="file://{secret}" parse="text"/> true?'),
+    ("billion laughs", "<!DOCTYPE quiz [" + '<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{i} "{"&a%d;" % (i - 1) * 10}">' for i in range(1, 10)) + "]>", "Is &a9; true?"),
+])
+def test_moodle_xml_reads_no_other_file_and_expands_nothing(tmp_path, name, doctype, body):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    src = tmp_path / "in.xml"
+    src.write_text(_moodle_question(body.format(secret=secret), doctype.format(secret=secret)), encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    run, seconds = _timed("import", src, "-o", out, cwd=tmp_path, timeout=30)
+    assert "Traceback" not in run.both and run.status in (0, 1, 2), run.both
+    assert SECRET not in run.both and (not out.exists() or SECRET not in out.read_text(encoding="utf-8"))
+    assert "lollollol" not in (out.read_text(encoding="utf-8") if out.exists() else "")
+    assert seconds < 10
+
+
+def test_take_on_a_full_disk_loses_no_acknowledged_answer(course):
+    import sqlite3
+
+    env = _course_env(course)
+    db = course / "a.db"
+    assert quiz("take", "quizzes/lawfare-01.yaml", "--answers", _answers(course), "--db", db, cwd=course,
+                env=env).status == 0
+    size = db.stat().st_size + sum(p.stat().st_size for p in course.glob("a.db-*"))
+    run = quiz_small_disk("take", "quizzes/lawfare-01.yaml", "--answers", _answers(course), "--db", db,
+                          cwd=course, env=env, limit=size + 2048)
+    assert "Traceback" not in run.both, run.both[-3000:]
+    con = sqlite3.connect(db)
+    assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert con.execute("select count(*) from attempts").fetchone()[0] >= 1
+    con.close()
