@@ -730,3 +730,15 @@ def test_take_on_a_full_disk_loses_no_acknowledged_answer(course):
     assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert con.execute("select count(*) from attempts").fetchone()[0] >= 1
     con.close()
+
+
+def test_the_book_assembler_refuses_unsafe_markup_even_without_validation(course):
+    from quiz.book.build import BookError, assemble
+
+    lesson = course / "lessons" / "lawfare-01.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace(
+        "## Exercises", "```{include} /etc/passwd\n```\n\n## Exercises", 1), encoding="utf-8")
+    with pytest.raises(BookError) as caught:
+        assemble()
+    assert any("{include}" in p for p in caught.value.problems)
+    assert not (course / "book" / "lessons" / "lawfare-01.ipynb").exists()

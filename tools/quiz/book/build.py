@@ -46,6 +46,7 @@ from quiz.book.pages import (
 from quiz.course.bank import load_bank
 from quiz.course.corpus import Corpus, load_corpus
 from quiz.course.lesson import Lesson, load_lesson
+from quiz.course.markup import markup_problems
 from quiz.course.safeyaml import read_text
 from quiz.errors import InputError, Problem
 from quiz.model import Bank
@@ -107,6 +108,10 @@ def load_course(corpus: Corpus) -> list[tuple[Lesson, Bank | None]]:
         lesson, problems = load_lesson(path)
         if lesson is None:
             raise BookError(f"{path.name} is not a valid lesson; run `quiz validate`", [str(p) for p in problems])
+        unsafe = markup_problems(lesson.body, lesson.body_line)
+        if unsafe:  # checked here too, so that no page is built from it even without validation
+            raise BookError(f"{path.name} uses markup a lesson may not use (SECURITY.md)",
+                            [f"{lesson.file}:{line}: {msg}" for line, msg in unsafe])
         lessons.append(lesson)
     out = []
     for lesson in lesson_order(lessons, corpus):
