@@ -742,3 +742,11 @@ def test_the_book_assembler_refuses_unsafe_markup_even_without_validation(course
         assemble()
     assert any("{include}" in p for p in caught.value.problems)
     assert not (course / "book" / "lessons" / "lawfare-01.ipynb").exists()
+
+
+def test_import_warnings_show_no_control_characters(tmp_path):
+    src = tmp_path / "ctl.gift"
+    src.write_text("::q\x1b[2J\x07one::Which one\x1b]0;owned\x07?{=right ~%50%half ~wrong}\n", encoding="utf-8")
+    run = quiz("import", src, "-o", tmp_path / "ctl.yaml", cwd=tmp_path)
+    assert "Traceback" not in run.both, run.both
+    assert not RAW_CONTROL.search(run.both), repr(run.both)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz.exporters.common import dedupe_folded, positions_to_order
+from quiz.neutralise import one_line
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -31,8 +32,8 @@ class ImportWarning:
     where: str  # "FILE:LINE" or a question's title
     message: str
 
-    def __str__(self) -> str:
-        return f"warning: {self.where}: {self.message}"
+    def __str__(self) -> str:  # names and texts from the imported file: no escape sequences
+        return one_line(f"warning: {self.where}: {self.message}")
 
 
 @dataclass
