@@ -306,7 +306,7 @@ def test_a_newline_injects_no_question_into_gift(course):
     env = _course_env(course)
     for extra in ([], ["--title", "T\n::injected::Pwned?{=yes ~no}\n"], ["--title", "T\r::injected::Pwned?{=yes}\u2028"]):
         out = course / "out.gift"
-        run = quiz("export", "quizzes/lawfare-01.yaml", "-f", "gift", "-o", out, *extra, cwd=course, env=env)
+        run = quiz("export", "quizzes/lawfare-01.yaml", "-f", "gift", "-o", out, "--force", *extra, cwd=course, env=env)
         assert run.status in (0, 1) and "Traceback" not in run.both, run.both
         text = out.read_text(encoding="utf-8")
         raws, _ = parse_gift(text)
