@@ -750,3 +750,19 @@ def test_import_warnings_show_no_control_characters(tmp_path):
     run = quiz("import", src, "-o", tmp_path / "ctl.yaml", cwd=tmp_path)
     assert "Traceback" not in run.both, run.both
     assert not RAW_CONTROL.search(run.both), repr(run.both)
+
+
+def test_the_built_page_runs_no_script_from_lesson_fields(course):
+    """The whole build: a lesson whose title, objectives, key terms and definitions carry
+    script gives pages where the payload is text (escaped), in the page, its print header,
+    its <title> and the glossary."""
+    from quiz.book.build import build
+
+    _hostile_lesson(course)
+    result = build()
+    html_dir = result.index.parent
+    for page in (html_dir / "lessons" / "lawfare-01.html", html_dir / "glossary.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "alert(" in text.replace("&quot;", '"'), page  # the payload is there, as text
+        tags = re.findall(r".{0,80}(?:<script>alert|<img src=x).{0,20}", text)
+        assert not tags, (page, tags)
