@@ -114,7 +114,8 @@ def _too_big(what: str, size: int, limit: int) -> str:
 
 def _refuse_link_out_of_course(path: Path, shown: str, what: str) -> None:
     root = paths.course_root()
-    where = Path(os.path.abspath(path))
+    absolute = os.path.abspath(path)  # its directory resolved, the file itself not (yet)
+    where = Path(os.path.realpath(os.path.dirname(absolute))) / os.path.basename(absolute)
     if not where.is_relative_to(root):
         return  # a file the user named outside the course: theirs to read
     try:
