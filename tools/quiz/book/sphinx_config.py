@@ -9,8 +9,12 @@ Sphinx has no setting for this. The extension wraps the toctree collector's
 `assign_figure_numbers` (in the build process only): the book-wide numbers it assigns are
 renumbered per page, and only pages whose numbers really changed are rewritten, so an
 incremental build stays incremental.
+
+It also escapes the page title where the theme prints it unescaped (the print header).
 """
 from __future__ import annotations
+
+import html
 
 from sphinx.environment.collectors.toctree import TocTreeCollector
 
@@ -43,6 +47,16 @@ def _wrap(assign):
     return assign_figure_numbers
 
 
+def escape_titles(app, pagename, templatename, context, doctree) -> None:
+    """sphinx-book-theme puts the page title into the print header as plain text
+    (`title.astext()`), and its templates do not escape: a lesson titled `<script>` would
+    run. Escaped here, after the theme has set it."""
+    for key in ("pagetitle", "root_title"):
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key])
+
+
 def setup(app):
     TocTreeCollector.assign_figure_numbers = _wrap(TocTreeCollector.assign_figure_numbers)
+    app.connect("html-page-context", escape_titles, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
