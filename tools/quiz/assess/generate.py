@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,10 +151,49 @@ def key_yaml(key: dict, cache: dict | None = None) -> str:
     return head + "questions:\n" + _numbered_items(key["questions"], cache, rest)
 
 
-def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
-    """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown)."""
+MANIFEST = ".quiz-generated"  # the files one `quiz generate` wrote, one name a line
+_WRITTEN_NAME = re.compile(r"^(sheet|key)-v\d+\.(yaml|md|html)$")
+
+
+def prepare_out_dir(out_dir: Path, force: bool = False) -> list[Path]:
+    """Make sure writing a quiz into `out_dir` leaves nothing of another quiz behind.
+
+    An empty or new folder is used as is. A non-empty one is refused unless `force`; then
+    the files a previous `quiz generate` wrote there (listed in its manifest, or named as
+    it names them) are removed, and nothing else. Returns the removed files."""
+    if not out_dir.exists():
+        return []
+    if not out_dir.is_dir():
+        raise InputError(display_path(out_dir), 0, "is a file, not a folder; give a folder for the quiz")
+    entries = sorted(out_dir.iterdir())
+    if not entries:
+        return []
+    if not force:
+        raise InputError(display_path(out_dir), 0,
+                         f"the folder is not empty ({len(entries)} entries): `quiz grade` would load an earlier "
+                         "quiz's keys with this one's; choose a new folder, or pass --force to remove what "
+                         "`quiz generate` wrote there before")
+    manifest = out_dir / MANIFEST
+    names = set()
+    if manifest.is_file():
+        names = {line.strip() for line in manifest.read_text(encoding="utf-8").splitlines()}
+        names = {n for n in names if n and "/" not in n and "\\" not in n and n not in (".", "..")}
+    names |= {p.name for p in entries if _WRITTEN_NAME.match(p.name)}
+    removed = []
+    for name in sorted(names) + [MANIFEST]:
+        path = out_dir / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def write_variants(variants: list[Variant], out_dir: Path, force: bool = False) -> list[Path]:
+    """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown), and the
+    manifest of what was written (what `--force` removes next time)."""
     from quiz.assess.printable import key_markdown, sheet_html, sheet_markdown
 
+    prepare_out_dir(out_dir, force)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     sheet_cache: dict = {}
@@ -172,4 +212,5 @@ def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
             path = out_dir / name
             path.write_text(text, encoding="utf-8")
             written.append(path)
+    (out_dir / MANIFEST).write_text("".join(f"{p.name}\n" for p in written), encoding="utf-8")
     return written

@@ -17,9 +17,13 @@ from quiz.cli._common import csv_list, fail_on_input_error
 @click.option("--objectives", help="Only these objective ids, comma-separated.")
 @click.option("--tags", help="Only questions with one of these tags, comma-separated.")
 @click.option("--title", help="Title printed on the sheets.")
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory to write to.")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory to write to: new or empty.")
+@click.option("--force", is_flag=True,
+              help="Write into a non-empty directory, removing the files an earlier `quiz generate` wrote there "
+                   "(and nothing else).")
 @fail_on_input_error
-def generate(banks, count, seed, variants, types, difficulty, objectives, tags, title, out_dir):
+def generate(banks, count, seed, variants, types, difficulty, objectives, tags, title, out_dir, force):
     """Draw a quiz from BANKS (files or bank ids such as nbr-03) and write, per variant, a
     student sheet (YAML, Markdown, HTML) with no answers and an answer key.
 
@@ -40,13 +44,17 @@ def generate(banks, count, seed, variants, types, difficulty, objectives, tags, 
         levels = [int(d) for d in csv_list(difficulty)]
     except ValueError:
         raise click.BadParameter("give difficulties as numbers, e.g. 1,2", param_hint="--difficulty") from None
+    if not force:
+        from quiz.assess.generate import prepare_out_dir
+
+        prepare_out_dir(Path(out_dir))  # refuse before any work, and before printing a seed
     if seed is None:
         import secrets  # here, not at the top: `quiz --help` stays as fast as Click
         seed = secrets.randbelow(1_000_000)
         click.echo(f"seed {seed} (pass --seed {seed} to generate the same quiz again)", err=True)
     filters = Filters(type_list, levels, csv_list(objectives), csv_list(tags))
     variants_ = run(list(banks), count, seed, variants, filters, title)
-    written = write_variants(variants_, Path(out_dir))
+    written = write_variants(variants_, Path(out_dir), force)
     click.echo(f"{len(variants_)} variant(s) of {count} questions, seed {seed}, written to {out_dir}/:")
     for p in written:
         click.echo(f"  {p.name}")
