@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 TYPES = ("single", "multiple", "true_false", "short", "numeric", "cloze", "matching", "ordering")
 LETTERS = string.ascii_uppercase
+PENALTY_TYPES = ("single", "multiple", "true_false")  # where a wrong choice can cost points
 
 
 class MalformedResponse(ValueError):
@@ -63,6 +64,8 @@ class Question:
     file: str = ""
     line: int = 0
     more_passages: tuple[Passage, ...] = ()  # a question that compares passages quotes each
+    points: float = 1.0  # what full credit is worth; partial credit scales with it
+    penalty: float = 0.0  # choice types: the share of `points` a wrong answer loses (negative marking)
 
     @property
     def passages(self) -> tuple[Passage, ...]:
@@ -102,6 +105,15 @@ class Question:
     @property
     def max_score(self) -> float:
         return 1.0
+
+    def earned(self, grade: Grade, response: Any) -> float:
+        """Points earned for a graded response: the score scaled by `points`; with a penalty, a
+        readable answer to a choice question that scores nothing loses `penalty × points`. No
+        answer and an unreadable one earn 0 (negative marking discourages guessing, not blanks)."""
+        if (self.penalty and self.type in PENALTY_TYPES and grade.score <= 1e-9 and not grade.malformed
+                and response not in (None, "", [])):
+            return -self.penalty * self.points
+        return grade.score * self.points
 
 
 def _as_text(value: Any) -> str:

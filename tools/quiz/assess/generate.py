@@ -6,6 +6,7 @@ byte-identical files on any machine.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 import re
@@ -38,6 +39,10 @@ def sheet_question(number: int, q: model.Question, order: list[int]) -> dict:
         d["right"] = {LETTERS[k]: q.rights[i] for k, i in enumerate(order)}
     elif isinstance(q, model.Ordering):
         d["items"] = {LETTERS[k]: q.items[i] for k, i in enumerate(order)}
+    if q.points != 1:
+        d["points"] = int(q.points) if float(q.points).is_integer() else q.points
+    if q.penalty:
+        d["penalty"] = f"a wrong answer loses {q.penalty * q.points:g} point(s); no answer loses nothing"
     d["answer"] = None
     return d
 
@@ -61,14 +66,47 @@ class Variant:
     key: dict
 
 
+def with_marking(q: model.Question, points: dict[str, float] | None, penalty: float | None) -> model.Question:
+    """The question with the points and penalty set at generation: `points` maps a question id
+    or a type to its points (an id wins); `penalty` applies to every choice question."""
+    changes: dict = {}
+    if points:
+        worth = points.get(q.id, points.get(q.type))
+        if worth is not None:
+            changes["points"] = float(worth)
+    if penalty is not None and q.type in model.PENALTY_TYPES:
+        changes["penalty"] = float(penalty)
+    return dataclasses.replace(q, **changes) if changes else q
+
+
+def parse_points(spec: str) -> dict[str, float]:
+    """`single=1,essay=5,nbr-03-q04=2` as a mapping; InputError naming the bad part."""
+    out: dict[str, float] = {}
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        try:
+            worth = float(value)
+        except ValueError:
+            worth = -1.0
+        if not sep or not name.strip() or not worth > 0 or worth != worth or worth == float("inf"):
+            raise InputError("--points", 0, f"'{part}': write ID=POINTS or TYPE=POINTS with points above 0, "
+                                            "e.g. single=1,essay=5")
+        out[name.strip()] = worth
+    return out
+
+
 def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, filters: Filters | None = None,
-             title: str | None = None) -> list[Variant]:
+             title: str | None = None, points: dict[str, float] | None = None,
+             penalty: float | None = None) -> list[Variant]:
     filters = filters or Filters()
     bank_paths = [resolve_bank_path(r) for r in bank_refs]
     banks = [load_bank(p) for p in bank_paths]
     if count < 1:
         raise InputError("--count", 0, "ask for at least one question")
     chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
+    chosen = [with_marking(q, points, penalty) for q in chosen]
     title = title or ("Quiz: " + ", ".join(b.title for b in banks))
     slug = "-".join(b.id for b in banks)[:60]
     bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()[:16]}
@@ -90,7 +128,9 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
                      f"{t}: {HOW_TO_ANSWER[t]}" for t in model.TYPES if any(q.type == t for q in questions)) + ".",
                  "questions": shown}
         key = {"key": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
-               "options": {"count": count, "variants": variants, **filters.describe()},
+               "options": {"count": count, "variants": variants, **filters.describe(),
+                           **({"points": points} if points else {}),
+                           **({"penalty": penalty} if penalty is not None else {})},
                "banks": bank_info,
                "questions": [{"number": n, "bank": q.bank, "order": o,
                               "answer": _shown_answer(q, o), "question": as_dicts[q.id]}

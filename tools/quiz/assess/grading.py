@@ -22,14 +22,20 @@ from quiz.gcpause import gc_paused
 class ItemResult:
     number: int
     id: str
-    score: float
+    score: float  # points earned: the question's score times its points (negative with a penalty)
     response: Any
     malformed: str = ""
-    max: float = 1.0
+    max: float = 1.0  # the question's points
+    feedback: str = ""
 
     @property
     def correct(self) -> bool:
         return self.score >= self.max - 1e-9
+
+    @property
+    def fraction(self) -> float:
+        """The score as a share of the question's points (facility averages this)."""
+        return self.score / self.max if self.max else 0.0
 
 
 @dataclass
@@ -44,11 +50,12 @@ class StudentResult:
 
     @property
     def score(self) -> float:
-        return sum(i.score for i in self.items)
+        """Points earned; penalties can make a question's points negative, never the total."""
+        return max(0.0, sum(i.score for i in self.items))
 
     @property
     def max(self) -> float:
-        return float(len(self.key.items)) if self.key else 0.0
+        return float(sum(it.question.points for it in self.key.items)) if self.key else 0.0
 
     @property
     def percent(self) -> float:
@@ -181,7 +188,8 @@ def grade_response(response: Response, keys: list[Key]) -> StudentResult:
         malformed = grade.feedback.removeprefix("Could not read the answer: ") if grade.malformed else ""
         if malformed:
             result.problems.append(f"question {item.number} ({item.question.id}): {malformed}; scored 0")
-        result.items.append(ItemResult(item.number, item.question.id, grade.score, raw, malformed))
+        q = item.question
+        result.items.append(ItemResult(item.number, q.id, q.earned(grade, raw), raw, malformed, q.points, grade.feedback))
     return result
 
 

@@ -98,10 +98,11 @@ def _analyse(results: list[StudentResult]) -> Analysis:
         takers = [s for s in range(n) if qid in rows[s]]
         xs = [rows[s][qid] for s in takers]
         rest = [totals[s] - rows[s][qid] for s in takers]
-        up = [rows[s][qid] for s in takers if s in upper]
-        lo = [rows[s][qid] for s in takers if s in lower]
         keyitem = info[qid]
-        stats = ItemStats(qid, keyitem.question.type, keyitem.question.prompt, len(takers), mean(xs),
+        worth = keyitem.question.points or 1.0  # facility and upper−lower as shares of the points
+        up = [rows[s][qid] / worth for s in takers if s in upper]
+        lo = [rows[s][qid] / worth for s in takers if s in lower]
+        stats = ItemStats(qid, keyitem.question.type, keyitem.question.prompt, len(takers), mean(xs) / worth,
                           pearson(xs, rest) if len(takers) > 1 else None,
                           (mean(up) - mean(lo)) if up and lo else None)
         stats.distractors = _distractors(keyitem, [graded[s] for s in takers])
@@ -119,8 +120,9 @@ def _analyse(results: list[StudentResult]) -> Analysis:
         if var_t > 0:
             item_vars = [pvariance([row[q] for row in full]) for q in order]
             alpha = k / (k - 1) * (1 - sum(item_vars) / var_t)
-            if all(row[q] in (0.0, 1.0) for row in full for q in order):
-                pq = [mean([row[q] for row in full]) * (1 - mean([row[q] for row in full])) for q in order]
+            if all(row[q] in (0.0, info[q].question.points) for row in full for q in order):
+                pq = [mean([row[q] / info[q].question.points for row in full])
+                      * (1 - mean([row[q] / info[q].question.points for row in full])) for q in order]
                 kr20 = k / (k - 1) * (1 - sum(pq) / var_t)
     return Analysis(n, items, mean(percents), math.sqrt(pvariance(percents)), kr20, alpha)
 

@@ -31,11 +31,19 @@ def _answer_space_md(q: dict) -> list[str]:
     return ["Answer: ______________________________"]
 
 
+def _marking(q: dict) -> str:
+    """What a question is worth, when it is not the default 1 point or a wrong answer costs."""
+    notes = [f"{q['points']:g} points"] if "points" in q else []
+    if q.get("penalty"):
+        notes.append(q["penalty"])
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def sheet_markdown(sheet: dict) -> str:
     lines = [f"# {sheet['title']}", "", f"Sheet `{sheet['sheet']}` · variant {sheet['variant']}", "",
              "Name: ______________________  Student ID: ____________", ""]
     for q in sheet["questions"]:
-        lines += [f"**{q['number']}.** {q['prompt']}", ""] + _answer_space_md(q) + [""]
+        lines += [f"**{q['number']}.** {q['prompt']}{_marking(q)}", ""] + _answer_space_md(q) + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -46,7 +54,7 @@ def sheet_html(sheet: dict) -> str:
              f"<h1>{e(sheet['title'])}</h1><p class='meta'>Sheet <code>{e(sheet['sheet'])}</code> · variant {sheet['variant']}</p>",
              "<p>Name: <span class='line'></span> Student ID: <span class='line'></span></p>"]
     for q in sheet["questions"]:
-        parts.append(f"<div class='q'><p><strong>{q['number']}.</strong> {e(q['prompt'])}</p>")
+        parts.append(f"<div class='q'><p><strong>{q['number']}.</strong> {e(q['prompt'])}{e(_marking(q))}</p>")
         t = q["type"]
         if t in ("single", "multiple"):
             parts.append("<ol class='opts'>" + "".join(f"<li>{e(v)}</li>" for v in q["choices"].values()) + "</ol>")

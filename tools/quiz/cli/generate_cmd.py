@@ -17,13 +17,20 @@ from quiz.cli._common import csv_list, fail_on_input_error
 @click.option("--objectives", help="Only these objective ids, comma-separated.")
 @click.option("--tags", help="Only questions with one of these tags, comma-separated.")
 @click.option("--title", help="Title printed on the sheets.")
+@click.option("--points", "points_spec", metavar="SPEC",
+              help="Points per question, overriding the banks: TYPE=P or ID=P, comma-separated "
+                   "(e.g. single=1,essay=5,nbr-03-q04=2; an id wins over its type).")
+@click.option("--penalty", type=click.FloatRange(0, 1),
+              help="Share of its points a wrong answer to a single, multiple or true/false question loses "
+                   "(negative marking), overriding the banks; e.g. 0.25.")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory to write to: new or empty.")
 @click.option("--force", is_flag=True,
               help="Write into a non-empty directory, removing the files an earlier `quiz generate` wrote there "
                    "(and nothing else).")
 @fail_on_input_error
-def generate(banks, count, seed, variants, types, difficulty, objectives, tags, title, out_dir, force):
+def generate(banks, count, seed, variants, types, difficulty, objectives, tags, title, points_spec, penalty,
+             out_dir, force):
     """Draw a quiz from BANKS (files or bank ids such as nbr-03) and write, per variant, a
     student sheet (YAML, Markdown, HTML) with no answers and an answer key.
 
@@ -44,16 +51,17 @@ def generate(banks, count, seed, variants, types, difficulty, objectives, tags, 
         levels = [int(d) for d in csv_list(difficulty)]
     except ValueError:
         raise click.BadParameter("give difficulties as numbers, e.g. 1,2", param_hint="--difficulty") from None
-    if not force:
-        from quiz.assess.generate import prepare_out_dir
+    from quiz.assess.generate import parse_points, prepare_out_dir
 
+    points = parse_points(points_spec) if points_spec else None
+    if not force:
         prepare_out_dir(Path(out_dir))  # refuse before any work, and before printing a seed
     if seed is None:
         import secrets  # here, not at the top: `quiz --help` stays as fast as Click
         seed = secrets.randbelow(1_000_000)
         click.echo(f"seed {seed} (pass --seed {seed} to generate the same quiz again)", err=True)
     filters = Filters(type_list, levels, csv_list(objectives), csv_list(tags))
-    variants_ = run(list(banks), count, seed, variants, filters, title)
+    variants_ = run(list(banks), count, seed, variants, filters, title, points, penalty)
     written = write_variants(variants_, Path(out_dir), force)
     click.echo(f"{len(variants_)} variant(s) of {count} questions, seed {seed}, written to {out_dir}/:")
     for p in written:

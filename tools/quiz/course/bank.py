@@ -180,7 +180,10 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
     common = dict(id=q["id"], prompt=q["prompt"], explanation=q["explanation"],
                   passage=passages[0], more_passages=tuple(passages[1:]), objective=q["objective"],
                   difficulty=q["difficulty"], tags=tuple(q.get("tags", ())), feedback=q.get("feedback", ""),
-                  bank=bank.id, file=f, line=qline)
+                  bank=bank.id, file=f, line=qline,
+                  points=float(q.get("points", 1)), penalty=float(q.get("penalty", 0)))
+    if common["penalty"] and q["type"] not in model.PENALTY_TYPES:
+        add(("penalty",), f"a penalty applies to {', '.join(model.PENALTY_TYPES)} questions only; remove it")
     t = q["type"]
     if t in ("single", "multiple"):
         choices = tuple(Choice(c["text"], bool(c.get("correct", False)), c.get("feedback", "")) for c in q["choices"])

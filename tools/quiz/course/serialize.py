@@ -47,6 +47,10 @@ def question_to_dict(q: model.Question) -> dict[str, Any]:
     d["difficulty"] = q.difficulty
     if q.tags:
         d["tags"] = list(q.tags)
+    if q.points != 1:
+        d["points"] = int(q.points) if float(q.points).is_integer() else q.points
+    if q.penalty:
+        d["penalty"] = q.penalty
     return d
 
 

@@ -103,7 +103,7 @@ def _head(q: model.Question, qtype: str, prompt_html: str, general: str):
     _text(_sub(el, "name"), q.id)
     _html(el, "questiontext", prompt_html)
     _html(el, "generalfeedback", general)
-    _sub(el, "defaultgrade", "1")
+    _sub(el, "defaultgrade", f"{float(q.points):g}")
     _sub(el, "penalty", "0.3333333")
     _sub(el, "hidden", "0")
     _sub(el, "idnumber", q.id)
@@ -167,7 +167,7 @@ def question_element(item: Item, warnings: list[ExportWarning], shuffle: bool = 
         for i in order:
             c = q.choices[i]
             if isinstance(q, model.Single):
-                fraction = "100" if c.correct else "0"
+                fraction = "100" if c.correct else "-" + percent(100 * q.penalty) if q.penalty else "0"
             else:
                 fraction = percent(100 / k) if c.correct else "-" + percent(100 / k)
             _answer(el, fraction, h(c.text), c.feedback)
