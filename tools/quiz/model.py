@@ -12,7 +12,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-TYPES = ("single", "multiple", "true_false", "short", "numeric", "cloze", "matching", "ordering")
+TYPES = ("single", "multiple", "true_false", "short", "numeric", "cloze", "matching", "ordering")  # graded by rule
+ALL_TYPES = TYPES  # and the types a person marks (essay), once defined below
 LETTERS = string.ascii_uppercase
 PENALTY_TYPES = ("single", "multiple", "true_false")  # where a wrong choice can cost points
 

@@ -99,25 +99,37 @@ def parse_points(spec: str) -> dict[str, float]:
 
 def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, filters: Filters | None = None,
              title: str | None = None, points: dict[str, float] | None = None,
-             penalty: float | None = None) -> list[Variant]:
+             penalty: float | None = None, drawn: bool = False) -> list[Variant]:
+    """The variants of a quiz. By default every variant has the same questions, shuffled; with
+    `drawn`, each variant draws its own questions on one blueprint (see quiz.assess.draw)."""
     filters = filters or Filters()
     bank_paths = [resolve_bank_path(r) for r in bank_refs]
     banks = [load_bank(p) for p in bank_paths]
     if count < 1:
         raise InputError("--count", 0, "ask for at least one question")
-    chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
-    chosen = [with_marking(q, points, penalty) for q in chosen]
+    if drawn:
+        from quiz.assess.draw import draw
+
+        plans = [[(slot, with_marking(q, points, penalty)) for slot, q in plan]
+                 for plan in draw(banks, count, variants, seed, filters)]
+    else:
+        chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
+        plans = [[(None, with_marking(q, points, penalty)) for q in chosen]] * variants
     title = title or ("Quiz: " + ", ".join(b.title for b in banks))
     slug = "-".join(b.id for b in banks)[:60]
     bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()[:16]}
                  for b, p in zip(banks, bank_paths)]
-    as_dicts = {q.id: question_to_dict(q) for q in chosen}  # the same in every variant's key
+    as_dicts: dict[str, dict] = {}  # the same in every variant's key
     out = []
     for v in range(1, variants + 1):
         rng = random.Random(f"variant:{seed}:{v}")
-        questions = list(chosen)
+        planned = list(plans[v - 1])
         if variants > 1:
-            rng.shuffle(questions)
+            rng.shuffle(planned)
+        questions = [q for _, q in planned]
+        for q in questions:
+            if q.id not in as_dicts:
+                as_dicts[q.id] = question_to_dict(q)
         orders = [shuffled_order(q, rng) for q in questions]
         shown = [sheet_question(n, q, o) for n, (q, o) in enumerate(zip(questions, orders), 1)]
         fp = fingerprint([{k: v2 for k, v2 in d.items() if k != "answer"} for d in shown])
@@ -125,16 +137,17 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
         sheet = {"sheet": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
                  "student": None, "student_id": None,
                  "instructions": "Fill in each 'answer': " + "; ".join(
-                     f"{t}: {HOW_TO_ANSWER[t]}" for t in model.TYPES if any(q.type == t for q in questions)) + ".",
+                     f"{t}: {HOW_TO_ANSWER[t]}" for t in model.ALL_TYPES if any(q.type == t for q in questions)) + ".",
                  "questions": shown}
         key = {"key": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
                "options": {"count": count, "variants": variants, **filters.describe(),
+                           **({"draw": True} if drawn else {}),
                            **({"points": points} if points else {}),
                            **({"penalty": penalty} if penalty is not None else {})},
                "banks": bank_info,
-               "questions": [{"number": n, "bank": q.bank, "order": o,
-                              "answer": _shown_answer(q, o), "question": as_dicts[q.id]}
-                             for n, (q, o) in enumerate(zip(questions, orders), 1)]}
+               "questions": [{"number": n, "bank": q.bank, **({"slot": slot + 1} if slot is not None else {}),
+                              "order": o, "answer": _shown_answer(q, o), "question": as_dicts[q.id]}
+                             for n, ((slot, q), o) in enumerate(zip(planned, orders), 1)]}
         out.append(Variant(v, sheet, key))
     return out
 

@@ -12,6 +12,9 @@ from quiz.cli._common import csv_list, fail_on_input_error
 @click.option("--seed", type=int, help="Seed for a reproducible quiz; chosen and recorded when omitted.")
 @click.option("--variants", type=click.IntRange(1, 1000), default=1, show_default=True,
               help="Versions with questions and choices shuffled, for different students.")
+@click.option("--draw", is_flag=True,
+              help="Give each variant its own questions, drawn from the banks so that every variant covers the "
+                   "same objectives with the same mix of types and difficulties (like Moodle's random questions).")
 @click.option("--types", help="Only these types, comma-separated (e.g. single,multiple).")
 @click.option("--difficulty", help="Only these difficulties, comma-separated (e.g. 1,2).")
 @click.option("--objectives", help="Only these objective ids, comma-separated.")
@@ -29,7 +32,7 @@ from quiz.cli._common import csv_list, fail_on_input_error
               help="Write into a non-empty directory, removing the files an earlier `quiz generate` wrote there "
                    "(and nothing else).")
 @fail_on_input_error
-def generate(banks, count, seed, variants, types, difficulty, objectives, tags, title, points_spec, penalty,
+def generate(banks, count, seed, variants, draw, types, difficulty, objectives, tags, title, points_spec, penalty,
              out_dir, force):
     """Draw a quiz from BANKS (files or bank ids such as nbr-03) and write, per variant, a
     student sheet (YAML, Markdown, HTML) with no answers and an answer key.
@@ -61,7 +64,7 @@ def generate(banks, count, seed, variants, types, difficulty, objectives, tags, 
         seed = secrets.randbelow(1_000_000)
         click.echo(f"seed {seed} (pass --seed {seed} to generate the same quiz again)", err=True)
     filters = Filters(type_list, levels, csv_list(objectives), csv_list(tags))
-    variants_ = run(list(banks), count, seed, variants, filters, title, points, penalty)
+    variants_ = run(list(banks), count, seed, variants, filters, title, points, penalty, draw)
     written = write_variants(variants_, Path(out_dir), force)
     click.echo(f"{len(variants_)} variant(s) of {count} questions, seed {seed}, written to {out_dir}/:")
     for p in written:

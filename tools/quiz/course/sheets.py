@@ -35,6 +35,7 @@ class KeyItem:
     number: int
     question: model.Question
     order: list[int] = field(default_factory=list)  # bank indices of choices / right items / items, as shown
+    slot: int = 0  # drawn variants: the blueprint slot (the same across variants); 0 otherwise
     _grades: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def shown(self) -> list[str]:
@@ -150,7 +151,7 @@ def load_key(path: str | Path) -> Key:
     try:
         for i, q in enumerate(d["questions"]):
             question = question_from_dict(q["question"], q.get("bank", ""), shown, loaded.line_of(("questions", i)))
-            items.append(KeyItem(int(q["number"]), question, list(q.get("order", []))))
+            items.append(KeyItem(int(q["number"]), question, list(q.get("order", [])), int(q.get("slot", 0))))
         return Key(d["key"], d.get("title", ""), int(d["seed"]), int(d["variant"]), str(d["fingerprint"]),
                    list(d.get("banks", [])), items, shown)
     except (KeyError, TypeError, ValueError) as exc:
