@@ -14,7 +14,8 @@ from quiz.cli._common import fail_on_input_error
 @click.option("--json", "as_json", is_flag=True, help="Print students and item analysis as JSON.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Write a gradebook CSV (Canvas / Moodle).")
 @click.option("--report", "report_out", type=click.Path(dir_okay=False),
-              help="Write a class report: OUT.md (with a PNG histogram) or OUT.html.")
+              help="Write a class report in the format of its extension: .html, .md (with a PNG histogram) or "
+                   ".pdf (printed by Chromium); the item table also goes to OUT.items.csv.")
 @fail_on_input_error
 def grade(key, responses, as_json, csv_out, report_out):
     """Grade RESPONSES (filled-in sheets, or a CSV with a row per student) against KEY (a
@@ -29,6 +30,10 @@ def grade(key, responses, as_json, csv_out, report_out):
     from quiz.assess.item_analysis import analyse
     from quiz.course.sheets import load_keys
 
+    if report_out:
+        from quiz.assess.report import check_format
+
+        check_format(report_out)  # an unknown format is refused before any grading
     keys = load_keys(key)
     results = grade_all(keys, list(responses))
     analysis = analyse(results)
@@ -86,8 +91,12 @@ def _print(results, analysis) -> None:
     fmt = lambda x: "–" if x is None else f"{x:.2f}"  # noqa: E731
     items = Table(title=f"Item analysis: {a.students} students, mean {a.mean_percent:.1f}%, "
                         f"KR-20 {fmt(a.kr20)}, alpha {fmt(a.alpha)}")
-    for col in ("question", "type", "facility", "discrim.", "upper−lower", "flags"):
+    width = max([len("question")] + [len(s.id) for s in a.items])
+    items.add_column("question", no_wrap=True, min_width=width)  # ids whole, never cut at 80 columns
+    for col in ("type", "facility", "discrim.", "upper−lower", "flags"):
         items.add_column(col)
     for s in a.items:
         items.add_row(s.id, s.type, fmt(s.facility), fmt(s.discrimination), fmt(s.upper_lower), ", ".join(s.flags))
     console.print(items)
+    if a.kr20_note:
+        console.print(a.kr20_note + ".", markup=False, highlight=False)
