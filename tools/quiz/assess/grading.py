@@ -27,6 +27,7 @@ class ItemResult:
     malformed: str = ""
     max: float = 1.0  # the question's points
     feedback: str = ""
+    rubric: list[str] = field(default_factory=list)  # essays: "criterion: level (points)" per criterion marked
 
     @property
     def correct(self) -> bool:

@@ -16,8 +16,12 @@ from quiz.cli._common import fail_on_input_error
 @click.option("--report", "report_out", type=click.Path(dir_okay=False),
               help="Write a class report in the format of its extension: .html, .md (with a PNG histogram) or "
                    ".pdf (printed by Chromium); the item table also goes to OUT.items.csv.")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False),
+              help="Write one feedback page per student into this directory: each question, their answer, the "
+                   "key, the explanation and passage, rubric levels, their score. Nothing of other students.")
+@click.option("--feedback-pdf", is_flag=True, help="With --feedback: also print each page to PDF (Chromium).")
 @fail_on_input_error
-def grade(key, responses, as_json, csv_out, report_out):
+def grade(key, responses, as_json, csv_out, report_out, feedback_dir, feedback_pdf):
     """Grade RESPONSES (filled-in sheets, or a CSV with a row per student) against KEY (a
     key file, or the directory `quiz generate` wrote, for several variants).
 
@@ -30,6 +34,8 @@ def grade(key, responses, as_json, csv_out, report_out):
     from quiz.assess.item_analysis import analyse
     from quiz.course.sheets import load_keys
 
+    if feedback_pdf and not feedback_dir:
+        raise click.UsageError("--feedback-pdf needs --feedback DIR")
     if report_out:
         from quiz.assess.report import check_format
 
@@ -44,6 +50,10 @@ def grade(key, responses, as_json, csv_out, report_out):
         from quiz.assess.report import write_report
 
         write_report(report_out, results, analysis, title)
+    if feedback_dir:
+        from quiz.assess.feedback import write_feedback
+
+        write_feedback(results, feedback_dir, feedback_pdf)
     if as_json:
         click.echo(json.dumps({"students": [r.as_dict() for r in results], "analysis": analysis.as_dict()},
                               indent=2, ensure_ascii=False, default=str))
