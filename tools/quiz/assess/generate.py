@@ -39,6 +39,10 @@ def sheet_question(number: int, q: model.Question, order: list[int]) -> dict:
         d["right"] = {LETTERS[k]: q.rights[i] for k, i in enumerate(order)}
     elif isinstance(q, model.Ordering):
         d["items"] = {LETTERS[k]: q.items[i] for k, i in enumerate(order)}
+    elif isinstance(q, model.Essay):
+        d["lines"] = q.lines
+        d["criteria"] = {c.name: int(c.max_points) if float(c.max_points).is_integer() else c.max_points
+                         for c in q.rubric}  # what the marker looks for, not the levels
     if q.points != 1:
         d["points"] = int(q.points) if float(q.points).is_integer() else q.points
     if q.penalty:
@@ -56,6 +60,7 @@ HOW_TO_ANSWER = {
     "cloze": "a list with one answer per blank, in order",
     "matching": "a list of right-hand letters, one per left item, in order",
     "ordering": "a list of the item letters in the right order",
+    "essay": "your text (in YAML write `answer: |` and indent the text below it)",
 }
 
 

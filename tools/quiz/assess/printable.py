@@ -10,6 +10,7 @@ _CSS = """body{font-family:Georgia,serif;max-width:46rem;margin:2rem auto;line-h
 h1{font-size:1.5rem}.q{margin:1.2rem 0;break-inside:avoid}.meta{color:#555;font-size:.9rem}
 ol.opts{list-style:upper-alpha}.line{border-bottom:1px solid #999;display:inline-block;min-width:14rem;height:1.2rem}
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}
+.write{border:1px solid #999;background:repeating-linear-gradient(#fff 0 1.95rem,#ccc 1.95rem 2rem)}
 @media print{.noprint{display:none}}"""
 
 
@@ -28,6 +29,9 @@ def _answer_space_md(q: dict) -> list[str]:
         return ["Answer: ____________ " + q.get("unit", "")]
     if t == "cloze":
         return [f"[{i}] ____________" for i in range(1, q["blanks"] + 1)]
+    if t == "essay":
+        marked = "; ".join(f"{name} ({worth:g})" for name, worth in q.get("criteria", {}).items())
+        return ([f"_Marked on: {marked}._", ""] if marked else []) + ["_" * 70 + "  " for _ in range(q.get("lines", 12))]
     return ["Answer: ______________________________"]
 
 
@@ -75,6 +79,11 @@ def sheet_html(sheet: dict) -> str:
             parts.append("<p>Order: <span class='line'></span></p>")
         elif t == "cloze":
             parts.append("".join(f"<p>[{i}] <span class='line'></span></p>" for i in range(1, q["blanks"] + 1)))
+        elif t == "essay":
+            marked = "; ".join(f"{e(name)} ({worth:g})" for name, worth in q.get("criteria", {}).items())
+            if marked:
+                parts.append(f"<p class='meta'>Marked on: {marked}.</p>")
+            parts.append(f"<div class='write' style='height:{q.get('lines', 12) * 2}rem'></div>")
         else:
             unit = e(q.get("unit", ""))
             parts.append(f"<p>Answer: <span class='line'></span> {unit}</p>")
@@ -88,12 +97,21 @@ def key_markdown(key: dict) -> str:
              f"Sheet `{key['key']}` · variant {key['variant']} · seed {key['seed']} · fingerprint `{key['fingerprint']}`", "",
              "| # | question | answer |", "|---|---|---|"]
     for q in key["questions"]:
-        answer = q["answer"]
+        answer = q["answer"] if q["question"]["type"] != "essay" else "see the model answer and rubric below"
         if isinstance(answer, list):
             answer = ", ".join(str(a) for a in answer)
         elif isinstance(answer, dict):
             answer = "; ".join(f"{k} → {v}" for k, v in answer.items())
         cell = str(answer).replace("|", "\\|")
         lines.append(f"| {q['number']} | `{q['question']['id']}` | {cell} |")
+    essays = [q for q in key["questions"] if q["question"]["type"] == "essay"]
+    for q in essays:
+        d = q["question"]
+        lines += ["", f"## Question {q['number']} (`{d['id']}`): model answer and rubric", "", d["model_answer"], "",
+                  "| criterion | level | points | description |", "|---|---|---|---|"]
+        for c in d["rubric"]:
+            for lv in c["levels"]:
+                lines.append(f"| {c['criterion']} | {lv['label']} | {lv['points']:g} | "
+                             f"{lv.get('description', '')} |".replace("\n", " "))
     lines += ["", "Banks: " + ", ".join(f"{b['id']} ({b['file']}, sha256 {b['sha256']})" for b in key["banks"])]
     return "\n".join(lines) + "\n"

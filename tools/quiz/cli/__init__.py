@@ -29,6 +29,9 @@ COMMANDS = {
     "grade": ("grade_cmd:grade",
               "Grade RESPONSES (filled-in sheets, or a CSV with a row per student) against KEY (a key file, or the "
               "directory `quiz generate` wrote, for several variants)."),
+    "mark": ("mark_cmd:mark",
+             "Mark essay answers in the terminal: each student's text beside the question's rubric, one level per "
+             "criterion, saved to the rubric CSV after every essay."),
     "stats": ("stats_cmd:stats", "Your progress: attempts over time, score and mastery per lesson, weakest objectives first."),
     "review": ("review_cmd:review",
                "Spaced review (FSRS) of every question you have answered: the ones due come back, most overdue "

@@ -20,8 +20,13 @@ from quiz.cli._common import fail_on_input_error
               help="Write one feedback page per student into this directory: each question, their answer, the "
                    "key, the explanation and passage, rubric levels, their score. Nothing of other students.")
 @click.option("--feedback-pdf", is_flag=True, help="With --feedback: also print each page to PDF (Chromium).")
+@click.option("--rubric", "rubric_in", type=click.Path(exists=True, dir_okay=False),
+              help="Rubric levels for essay questions: the CSV a grader filled (see --rubric-template, `quiz mark`).")
+@click.option("--rubric-template", "rubric_out", type=click.Path(dir_okay=False),
+              help="Write the rubric CSV to fill: a row per student, answered essay and criterion, with the levels "
+                   "to choose from (levels already given by --rubric are kept).")
 @fail_on_input_error
-def grade(key, responses, as_json, csv_out, report_out, feedback_dir, feedback_pdf):
+def grade(key, responses, as_json, csv_out, report_out, feedback_dir, feedback_pdf, rubric_in, rubric_out):
     """Grade RESPONSES (filled-in sheets, or a CSV with a row per student) against KEY (a
     key file, or the directory `quiz generate` wrote, for several variants).
 
@@ -41,7 +46,16 @@ def grade(key, responses, as_json, csv_out, report_out, feedback_dir, feedback_p
 
         check_format(report_out)  # an unknown format is refused before any grading
     keys = load_keys(key)
-    results = grade_all(keys, list(responses))
+    marks = None
+    if rubric_in:
+        from quiz.assess.rubric import read_marks
+
+        marks = read_marks(rubric_in)
+    results = grade_all(keys, list(responses), marks)
+    if rubric_out:
+        from quiz.assess.rubric import template_rows, write_rows
+
+        write_rows(rubric_out, template_rows(results, marks))
     analysis = analyse(results)
     title = keys[0].title or keys[0].sheet
     if csv_out:

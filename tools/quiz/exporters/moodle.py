@@ -150,6 +150,14 @@ def cloze_escape(text: str) -> str:
     return out
 
 
+def essay_grader_html(q: model.Essay) -> str:
+    """An essay's grader information: the model answer and the rubric as a table."""
+    rows = "".join(f"<tr><td>{h(c.name)}</td><td>{h(lv.label)}</td><td>{lv.points:g}</td><td>{h(lv.description)}</td></tr>"
+                   for c in q.rubric for lv in c.levels)
+    return (f"<h4>Model answer</h4><p>{h(q.model_answer)}</p><h4>Rubric ({q.rubric_max:g} points)</h4>"
+            f"<table><tr><th>criterion</th><th>level</th><th>points</th><th>description</th></tr>{rows}</table>")
+
+
 def question_element(item: Item, warnings: list[ExportWarning], shuffle: bool = True, ordering: str = "ordering"):
     q = item.question
     general = general_feedback_html(q)
@@ -241,6 +249,19 @@ def question_element(item: Item, warnings: list[ExportWarning], shuffle: bool = 
         _combined_feedback(el, q)
         for pos, text in enumerate(q.items, 1):
             _answer(el, str(pos), h(text))
+    elif isinstance(q, model.Essay):
+        el = _head(q, "essay", prompt, general)
+        _sub(el, "responseformat", "editor")
+        _sub(el, "responserequired", "1")
+        _sub(el, "responsefieldlines", str(max(5, q.lines)))
+        _sub(el, "minwordlimit")
+        _sub(el, "maxwordlimit")
+        _sub(el, "attachments", "0")
+        _sub(el, "attachmentsrequired", "0")
+        _sub(el, "maxbytes", "0")
+        _sub(el, "filetypeslist")
+        _html(el, "graderinfo", essay_grader_html(q))
+        _html(el, "responsetemplate", "")
     else:
         raise TypeError(f"no Moodle XML form for question type {q.type!r}")
     _tags(el, q)

@@ -299,6 +299,17 @@ def item_element(it: Item, warnings: list[ExportWarning]):
         _other_feedback(rp, "general_fb")
         for lid_ident, (_, right) in zip(left_ids, pairs):
             _add_score(rp, f"response_{lid_ident}", right_ids[right], len(pairs))
+    elif isinstance(q, model.Essay):
+        _metadata(item, "essay_question", "", ref)
+        pres = Q.el(item, "presentation")
+        _material(pres, prompt)
+        fib = Q.el(Q.el(pres, "response_str", ident="response1", rcardinality="Single"), "render_fib")
+        Q.el(fib, "response_label", ident="answer1", rshuffle="No")
+        rp = _resprocessing(item)
+        rc = Q.el(rp, "respcondition", continue_="No")
+        Q.el(Q.el(rc, "conditionvar"), "other")
+        warnings.append(ExportWarning(q.id, "essay: Canvas imports the question without its model answer and "
+                                            "rubric (a Canvas rubric is made in Canvas); they are in the printable key"))
     else:
         raise TypeError(f"no QTI form for question type {q.type!r}")
 

@@ -50,6 +50,8 @@ class Plan:
 def plan_from_banks(refs: list[str], count: int | None, seed: int, filters: Filters | None = None) -> Plan:
     paths_ = [resolve_bank_path(r) for r in refs]
     banks = [load_bank(p) for p in paths_]
+    for b in banks:  # practice grades by rule: essays, which a person marks, are left out
+        b.questions = [q for q in b.questions if q.type not in model.MARKED_TYPES]
     files = {q.id: str(p) for b, p in zip(banks, paths_) for q in b.questions}
     available = sum(1 for b in banks for q in b.questions if (filters or Filters()).keep(q))
     rng = random.Random(f"take:{seed}")
