@@ -6,6 +6,7 @@ import csv
 import json
 from collections import Counter
 
+import pytest
 import yaml
 
 from tinybank import question, write_bank
@@ -83,3 +84,37 @@ def test_drawn_variants_are_graded_together_per_question(quiz, tmp_path):
     assert only_one and all(items[i]["n"] == 2 for i in only_one)  # the two students of its variant
     assert all(items[i]["n"] == 4 for i in in_both)
     assert all(items[i]["facility"] == 0.5 for i in items)
+
+
+def test_reliability_of_drawn_variants_is_computed_slot_by_slot(quiz, tmp_path):
+    # two strata of two true/false questions: each of two variants draws one question per stratum,
+    # so no student takes all four questions, but every student answers both slots
+    bank = write_bank(tmp_path / "banks", [question(f"a{i}", "true_false", "t-lo1", 1) for i in range(2)]
+                      + [question(f"b{i}", "true_false", "t-lo2", 2) for i in range(2)])
+    out = tmp_path / "q"
+    assert quiz("generate", bank, "-n", "2", "--variants", "2", "--draw", "--seed", "1", "-o", out).exit_code == 0
+    ks = keys(out, 2)
+    assert {q["question"]["id"] for q in ks[0]["questions"]}.isdisjoint(q["question"]["id"] for q in ks[1]["questions"])
+    # slot scores (1 right, 0 wrong):   slot 1  slot 2  total
+    plan = {"s1": (0, (1, 1)),  # variant 1   1       1       2
+            "s2": (0, (1, 0)),  # variant 1   1       0       1
+            "s3": (1, (0, 0)),  # variant 2   0       0       0
+            "s4": (1, (1, 1))}  # variant 2   1       1       2
+    # slot variances: p = .75 → .1875 and p = .5 → .25 (sum .4375); totals 2,1,0,2 (mean 1.25)
+    # variance (.5625 + .0625 + 1.5625 + .5625) / 4 = .6875 → alpha = KR-20 = 2 × (1 − .4375/.6875) = .727273
+    paths = []
+    for name, (v, scores) in plan.items():
+        k = ks[v]
+        by_slot = {q["slot"]: q["question"]["id"] for q in k["questions"]}
+        path = tmp_path / f"{name}.csv"
+        with open(path, "w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["student", "fingerprint"] + [by_slot[1], by_slot[2]])
+            w.writerow([name, k["fingerprint"]] + ["true" if s else "false" for s in scores])
+        paths.append(path)
+    result = quiz("grade", out, *paths, "--json")
+    assert result.exit_code == 0, result.output
+    a = json.loads(result.stdout)["analysis"]
+    assert a["reliability_on"] == "slots"
+    assert a["cronbach_alpha"] == pytest.approx(0.727273, abs=1e-4) and a["kr20"] == pytest.approx(0.727273, abs=1e-4)
+    assert {i["id"]: i["n"] for i in a["items"]} == {"a0": 2, "a1": 2, "b0": 2, "b1": 2}

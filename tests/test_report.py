@@ -123,3 +123,11 @@ def test_terminal_item_table_keeps_long_ids_whole(quiz, tmp_path):
     responses.write_text(f"student,{long_id},t-q2\nann,true,true\nbob,false,true\n")
     result = quiz("grade", out / "key-v1.yaml", responses, env={"COLUMNS": "80"})
     assert result.exit_code == 0 and long_id in result.output
+
+
+def test_readme_defines_every_figure_of_the_report(root):
+    from quiz.assess.report import DEFINITIONS
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for term, text in DEFINITIONS:
+        assert f"- **{term}**: {text}" in readme, term
