@@ -130,6 +130,10 @@ def test_essay_from_bank_to_grade_feedback_and_exports(quiz, quiz_dir, tmp_path)
     assert meta(items["t-e2"], "question_type") == "essay_question" and meta(items["t-e2"], "points_possible") == "3"
     assert items["t-e2"].xpath(".//*[local-name()='response_str']/*[local-name()='render_fib']")
     assert "De La Bruyère claims" in "".join(items["t-e2"].xpath(".//*[local-name()='mattext']/text()"))
+    # the printable export: writing space on the quiz page, model answer and rubric on the key page
+    assert quiz("export", bank, "--format", "markdown", "-o", tmp_path / "p.md").exit_code == 0
+    printed = (tmp_path / "p.md").read_text()
+    assert printed.count("_" * 70) == 8 + 12 and "Standards lock in roles." in printed and "full (4)" in printed
 
 
 def test_bad_rubric_level_and_bad_essay_are_reported(quiz, quiz_dir, tmp_path, write):

@@ -80,6 +80,7 @@ def printed_item(number: int, item: Item) -> Printed:
         p.answer = ", ".join(LETTERS[order.index(i)] for i in range(len(q.items)))
         p.answer_texts = list(q.items)
     elif isinstance(q, model.Essay):
+        p.blanks = q.lines  # the lines of writing space
         p.answer = q.model_answer
         p.answer_texts = [line.strip() for line in q.rubric_text().splitlines()]
     return p
