@@ -44,7 +44,7 @@ def generate(banks, count, seed, variants, draw, types, difficulty, objectives, 
 
     from quiz.assess.generate import Filters, write_variants
     from quiz.assess.generate import generate as run
-    from quiz.model import TYPES
+    from quiz.model import ALL_TYPES as TYPES
 
     type_list = csv_list(types)
     unknown = [t for t in type_list if t not in TYPES]
