@@ -171,3 +171,22 @@ def test_terminal_marking_loop_saves_levels(quiz, quiz_dir, tmp_path):
     assert "1 essay(s) to mark" in result.output
     result = quiz("grade", out / "key-v1.yaml", ann, "--rubric", marks, "--json")
     assert result.exit_code == 0, result.output
+
+
+def test_marking_keeps_rows_and_comments_of_others(quiz, quiz_dir, tmp_path):
+    out = quiz_dir
+    ann = fill(out, tmp_path, "ann", {"t-e1": "Ann's text.", "t-e2": "Ann again."}, "right")
+    marks = tmp_path / "marks.csv"
+    marks.write_text("student,student_id,question,criterion,levels,level,comment\n"
+                     "zed,,t-e1,Argument,,full,from last term\n"
+                     "ann,,t-e1,Argument,,partial,steps 2 and 3 missing\n"
+                     "ann,,t-e1,Evidence,,cited,\n")
+    result = quiz("mark", out / "key-v1.yaml", ann, "--rubric", marks, input="1\n1\n")
+    assert result.exit_code == 0, result.output
+    rows = {(r["student"], r["question"], r["criterion"]): r for r in csv.DictReader(open(marks))}
+    assert rows[("zed", "t-e1", "Argument")]["comment"] == "from last term"  # another student's row is kept
+    assert rows[("ann", "t-e1", "Argument")]["comment"] == "steps 2 and 3 missing"
+    assert rows[("ann", "t-e2", "Argument")]["level"] == "missing"
+    result = quiz("grade", out / "key-v1.yaml", ann, "--rubric", marks, "--json")
+    q = {i["id"]: i for i in json.loads(result.stdout)["students"][0]["questions"]}
+    assert q["t-e1"]["rubric"][0].startswith("Argument: partial (2 of 4)")

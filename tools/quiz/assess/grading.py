@@ -69,7 +69,8 @@ class StudentResult:
                 "score": round(self.score, 4), "max": self.max, "percent": round(self.percent, 2),
                 "refused": self.refused or None, "problems": self.problems,
                 "questions": [{"number": i.number, "id": i.id, "score": round(i.score, 4), "max": i.max,
-                               "correct": i.correct, "response": i.response, "malformed": i.malformed or None}
+                               "correct": i.correct, "response": i.response, "malformed": i.malformed or None,
+                               **({"rubric": i.rubric} if i.rubric else {})}
                               for i in self.items]}
 
 

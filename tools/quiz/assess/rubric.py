@@ -26,6 +26,9 @@ class Marks:
     given: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     comments: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     where: dict[tuple[str, str], str] = field(default_factory=dict)
+    notes: dict[tuple[str, str, str], str] = field(default_factory=dict)  # comment per (student, question, criterion)
+    other_rows: list[list[str]] = field(default_factory=list)  # rows with no level yet, kept as they were
+    rows: list[list[str]] = field(default_factory=list)  # the marked rows as read, in COLUMNS order
 
     def for_student(self, student: str, student_id: str, qid: str) -> tuple[dict[str, str] | None, str, tuple]:
         """The levels given for one student's essay, where they were given, and their key."""
@@ -56,9 +59,11 @@ def read_marks(path: str | Path) -> Marks:
         cells = {h: c.strip() for h, c in zip(header, row)}
         if not any(cells.values()):
             continue
-        if not cells.get("level"):
-            continue  # not marked yet
+        if not cells.get("level"):  # not marked yet
+            marks.other_rows.append([cells.get(c, "") for c in COLUMNS])
+            continue
         key = (who(cells.get("student", ""), cells.get("student_id", "")), cells["question"])
+        marks.notes[key + (cells["criterion"],)] = cells.get("comment", "")
         criterion = cells["criterion"]
         given = marks.given.setdefault(key, {})
         if criterion in given:
@@ -67,6 +72,7 @@ def read_marks(path: str | Path) -> Marks:
         marks.where.setdefault(key, f"{shown}:{n}")
         if cells.get("comment"):
             marks.comments.setdefault(key, []).append(cells["comment"])
+        marks.rows.append([cells.get(c, "") for c in COLUMNS])
     return marks
 
 
@@ -75,7 +81,8 @@ def levels_text(c: model.Criterion) -> str:
 
 
 def template_rows(results, marks: Marks | None = None) -> list[list[str]]:
-    """One row per graded student, answered essay and criterion; levels already given kept."""
+    """One row per graded student, answered essay and criterion, levels and comments already
+    given kept; then the rows of `marks` for anyone else (other classes, other sittings)."""
     out = []
     for r in results:
         if r.refused or r.key is None:
@@ -84,9 +91,13 @@ def template_rows(results, marks: Marks | None = None) -> list[list[str]]:
             q = r.key.item(it.id).question
             if not isinstance(q, model.Essay) or it.response in (None, "", []):
                 continue
-            given = marks.for_student(r.student, r.student_id, q.id)[0] if marks else None
+            given, _, found = marks.for_student(r.student, r.student_id, q.id) if marks else (None, "", ())
             for c in q.rubric:
-                out.append([r.student, r.student_id, q.id, c.name, levels_text(c), (given or {}).get(c.name, ""), ""])
+                note = marks.notes.get(found + (c.name,), "") if found else ""
+                out.append([r.student, r.student_id, q.id, c.name, levels_text(c), (given or {}).get(c.name, ""), note])
+    if marks:
+        covered = {(row[0], row[1], row[2], row[3]) for row in out}
+        out += [row for row in marks.rows + marks.other_rows if (row[0], row[1], row[2], row[3]) not in covered]
     return out
 
 
