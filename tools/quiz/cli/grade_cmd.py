@@ -32,8 +32,11 @@ def grade(key, responses, as_json, csv_out, report_out, feedback_dir, feedback_p
 
     Prints each student's score and an item analysis: facility, discrimination
     (item-rest correlation and upper/lower 27%), distractors, KR-20 and Cronbach's alpha.
-    Exit status 1 when some answers were malformed or unknown, 2 when a response was
-    refused (unreadable, or for another sheet).
+    Scores are in points (each question's `points`, less any penalty) and percent. Essays
+    take their rubric levels from --rubric (write the CSV to fill with --rubric-template, or
+    use `quiz mark`). --feedback writes a page per student; --report a class report.
+    Exit status 1 when some answers were malformed or unknown, or essays unmarked; 2 when a
+    response was refused (unreadable, or for another sheet).
     """
     from quiz.assess.grading import grade_all, write_gradebook
     from quiz.assess.item_analysis import analyse

@@ -70,6 +70,8 @@ def plan_from_sheet(path: str | Path) -> Plan:
         q = find_question(str(entry.get("id")))
         if q is None:
             raise InputError(display_path(path), 0, f"question {entry.get('id')} of this sheet is in no bank under quizzes/")
+        if q.type in model.MARKED_TYPES:  # an essay is marked by a person, not in the terminal
+            continue
         shown = entry.get("choices") or entry.get("right") or entry.get("items") or {}
         texts = list(shown.values()) if isinstance(shown, dict) else list(shown)
         bank_texts = (q.texts if isinstance(q, model.ChoiceQuestion) else q.rights if isinstance(q, model.Matching)
