@@ -57,7 +57,7 @@ class StudentResult:
 
     @property
     def max(self) -> float:
-        return float(sum(it.question.points for it in self.key.items)) if self.key else 0.0
+        return self.key.points if self.key else 0.0
 
     @property
     def percent(self) -> float:

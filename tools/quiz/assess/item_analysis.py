@@ -151,13 +151,13 @@ def _analyse(results: list[StudentResult]) -> Analysis:
         elif stats.discrimination is not None and stats.discrimination < NEAR_ZERO:
             stats.flags.append("near-zero discrimination")
         items.append(stats)
-    kr20, alpha, note, on = _reliability(graded, info)
+    kr20, alpha, note, on = _reliability(graded, info, rows)
     return Analysis(n, items, mean(percents), math.sqrt(pvariance(percents)), kr20, alpha, note,
                     _breakdown(graded, info, lambda q: [q.objective]), _breakdown(graded, info, lambda q: list(q.tags)),
                     on)
 
 
-def _reliability(graded: list[StudentResult], info: dict) -> tuple:
+def _reliability(graded: list[StudentResult], info: dict, by_id: list[dict]) -> tuple:
     """KR-20 and Cronbach's alpha over the students who took every item, population variances.
 
     Alpha uses the item points as earned. KR-20 uses items dichotomised (full credit 1, else 0),
@@ -165,15 +165,15 @@ def _reliability(graded: list[StudentResult], info: dict) -> tuple:
     variants are compared slot by slot (each slot one objective, type and difficulty)."""
     slotted = bool(graded) and all(it.slot for r in graded for it in r.key.items) \
         and len({frozenset(it.question.id for it in r.key.items) for r in graded}) > 1
-    columns = []
-    rows, flat = [], []
-    for r in graded:
-        where = {it.question.id: (it.slot if slotted else it.question.id) for it in r.key.items}
-        rows.append({where[i.id]: i.score for i in r.items if i.id in where})
-        flat.append({where[i.id]: 1.0 if i.correct else 0.0 for i in r.items if i.id in where})
-        for c in rows[-1]:
-            if c not in columns:
-                columns.append(c)
+    if slotted:  # item points by slot instead of by question
+        rows = [{r.key.item(qid).slot: x for qid, x in row.items()} for r, row in zip(graded, by_id)]
+        worth = [{r.key.item(qid).slot: info[qid].question.points for qid in row} for r, row in zip(graded, by_id)]
+    else:
+        rows = by_id
+        points = {qid: it.question.points for qid, it in info.items()}
+        worth = [points] * len(rows)
+    flat = [{c: 1.0 if x >= w[c] - 1e-9 else 0.0 for c, x in row.items()} for row, w in zip(rows, worth)]
+    columns = list(dict.fromkeys(c for row in rows for c in row))
     k = len(columns)
     full = [s for s, row in enumerate(rows) if len(row) == k]
     on = "slots" if slotted else "questions"
@@ -201,15 +201,19 @@ def _reliability(graded: list[StudentResult], info: dict) -> tuple:
 
 def _breakdown(graded: list[StudentResult], info: dict, names) -> list[Breakdown]:
     """Points earned over points possible on the items of each objective (or tag), all students."""
+    earned: dict[str, float] = dict.fromkeys(info, 0.0)
+    possible: dict[str, float] = dict.fromkeys(info, 0.0)
+    for r in graded:
+        for i in r.items:
+            earned[i.id] += i.score
+            possible[i.id] += i.max
     out: dict[str, Breakdown] = {}
     for qid, it in info.items():
         for name in names(it.question):
-            out.setdefault(name, Breakdown(name, 0, 0.0, 0.0)).items += 1
-    for r in graded:
-        for i in r.items:
-            for name in names(info[i.id].question):
-                out[name].earned += i.score
-                out[name].possible += i.max
+            b = out.setdefault(name, Breakdown(name, 0, 0.0, 0.0))
+            b.items += 1
+            b.earned += earned[qid]
+            b.possible += possible[qid]
     return sorted(out.values(), key=lambda b: b.name)
 
 

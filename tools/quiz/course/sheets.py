@@ -136,6 +136,11 @@ class Key:
         lookup.update({it.question.id: it for it in self.items})
         return lookup
 
+    @cached_property
+    def points(self) -> float:
+        """What the whole sheet is worth: the sum of its questions' points."""
+        return float(sum(it.question.points for it in self.items))
+
     def item(self, ident: Any) -> KeyItem | None:
         """The item with this question id or sheet number."""
         return self._by_ident.get(str(ident))
