@@ -190,3 +190,32 @@ def test_marking_keeps_rows_and_comments_of_others(quiz, quiz_dir, tmp_path):
     result = quiz("grade", out / "key-v1.yaml", ann, "--rubric", marks, "--json")
     q = {i["id"]: i for i in json.loads(result.stdout)["students"][0]["questions"]}
     assert q["t-e1"]["rubric"][0].startswith("Argument: partial (2 of 4)")
+
+
+def test_marking_loop_in_a_real_terminal_stops_on_ctrl_c_and_keeps_what_was_marked(quiz_dir, tmp_path):
+    import sys
+    from pathlib import Path
+
+    import pexpect
+
+    out = quiz_dir
+    ann = fill(out, tmp_path, "ann", {"t-e1": "Ann's first essay.", "t-e2": "Ann's second essay."}, "right")
+    marks = tmp_path / "marks.csv"
+    quiz_bin = str(Path(sys.executable).with_name("quiz"))
+    child = pexpect.spawn(quiz_bin, ["mark", str(out / "key-v1.yaml"), str(ann), "--rubric", str(marks)],
+                          encoding="utf-8", timeout=30, dimensions=(40, 120))
+    child.expect("2 essay\\(s\\) to mark")
+    child.expect("Ann's (first|second) essay.")
+    first = child.match.group(1)
+    child.expect("Argument \\[1=missing / 2=partial / 3=full\\]")
+    child.sendline("3")
+    child.expect("Evidence \\[")
+    child.sendline("cited")
+    child.expect("Argument \\[")  # the second essay
+    child.sendintr()
+    child.expect("Stopped; the levels given so far are saved.")
+    child.expect(pexpect.EOF)
+    child.close()
+    rows = [r for r in csv.DictReader(open(marks)) if r["level"]]
+    assert [(r["criterion"], r["level"]) for r in rows] == [("Argument", "full"), ("Evidence", "cited")]
+    assert rows[0]["question"] == ("t-e1" if first == "first" else "t-e2")

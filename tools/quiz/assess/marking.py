@@ -57,7 +57,8 @@ def marking_loop(key_path: str, responses: list[str], rubric_path: str) -> int:
     pending = [(r, it) for r in todo for it in r.items
                if isinstance(r.key.item(it.id).question, model.Essay) and it.response not in (None, "", [])
                and marks.for_student(r.student, r.student_id, it.id)[0] is None]
-    console.print(f"{len(pending)} essay(s) to mark; levels are saved to {path} after each one.", markup=False)
+    plain = {"markup": False, "highlight": False}  # messages as written: no markup, no colouring of numbers
+    console.print(f"{len(pending)} essay(s) to mark; levels are saved to {path} after each one.", **plain)
     try:
         for r, it in pending:
             q = r.key.item(it.id).question
@@ -85,7 +86,7 @@ def marking_loop(key_path: str, responses: list[str], rubric_path: str) -> int:
             write_rows(path, rows)
             done += 1
     except click.Abort:
-        console.print("Stopped; the levels given so far are saved.", markup=False)
+        console.print("Stopped; the levels given so far are saved.", **plain)
     write_rows(path, rows)
-    console.print(f"{done} essay(s) marked. Grade with: quiz grade KEY RESPONSES… --rubric {path}", markup=False)
+    console.print(f"{done} essay(s) marked. Grade with: quiz grade KEY RESPONSES… --rubric {path}", **plain)
     return done
