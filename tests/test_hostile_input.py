@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from test_book import _clear_caches, make_course
+from test_book import course  # noqa: F401  (the fixture: a copy of the course to attack)
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ = str(Path(sys.executable).with_name("quiz"))
@@ -51,14 +51,6 @@ def refused(run: Run, fragment: str = "") -> None:
     assert fragment in run.both, run.both[-3000:]
 
 
-@pytest.fixture
-def course(tmp_path, monkeypatch):
-    root = make_course(tmp_path / "course")
-    monkeypatch.setenv("QUIZ_COURSE_ROOT", str(root))
-    monkeypatch.chdir(root)
-    _clear_caches()
-    yield root
-    _clear_caches()
 
 
 # -- 1. the book build writes only inside book/ and never follows a symlink ------------------
