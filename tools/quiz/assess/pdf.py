@@ -18,6 +18,21 @@ def html_to_pdf(pages: list[tuple[str, Path]]) -> list[Path]:
     """Print each (HTML text, PDF path) with one headless Chromium; A4, backgrounds on."""
     if not pages:
         return []
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _print(pages)
+    # Playwright's sync API will not start inside a running event loop (a notebook, or a
+    # process already driving a browser): print from a thread of its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_print, pages).result()
+
+
+def _print(pages: list[tuple[str, Path]]) -> list[Path]:
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
