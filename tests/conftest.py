@@ -135,3 +135,20 @@ def terminal():
     for s in started:
         if s.child.isalive():
             s.child.terminate(force=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for the whole session: every test that drives a page
+    shares it (Playwright's sync API runs one instance per thread)."""
+    from chromium import CHROMIUM, FLAGS
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium. "
+                    "Install it with `sh .ci/install-chromium.sh` (as root or with sudo), or run `make test`.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()

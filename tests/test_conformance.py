@@ -392,25 +392,18 @@ def _book_answer(page, qid: str, response) -> object:
     return right / len(parts)
 
 
-def test_the_books_self_check_in_chromium(quiz_page):
-    chromium = "/usr/bin/chromium"
-    if not Path(chromium).is_file():
-        pytest.fail(f"{chromium} is missing: install it with `sh .ci/install-chromium.sh` or run `make test`")
-    from playwright.sync_api import sync_playwright
-
+def test_the_books_self_check_in_chromium(quiz_page, browser):
     observed = {}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        for probe in table.PROBES:
-            page.goto(quiz_page.as_uri())
-            page.locator(".Quiz").first.wait_for()
-            for qid in KEYWORD.values():
-                if (qid, probe) in table.TABLE:
-                    observed[(qid, probe)] = _book_answer(page, qid, table.TABLE[(qid, probe)][0])
-        browser.close()
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for probe in table.PROBES:
+        page.goto(quiz_page.as_uri())
+        page.locator(".Quiz").first.wait_for()
+        for qid in KEYWORD.values():
+            if (qid, probe) in table.TABLE:
+                observed[(qid, probe)] = _book_answer(page, qid, table.TABLE[(qid, probe)][0])
+    page.close()
     assert errors == []
     check("book", observed)
 

@@ -21,9 +21,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions"]
+from chromium import CHROMIUM, FLAGS  # noqa: E402,F401
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 OUTSIDE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])(?!(data|blob|about):)")
@@ -63,19 +61,6 @@ def site():
     yield Site(root, f"http://127.0.0.1:{server.server_port}/", result)
     server.shutdown()
     thread.join(5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium. "
-                    "Install it with `sh .ci/install-chromium.sh` (as root or with sudo), or run `make test`.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @dataclass
