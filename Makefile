@@ -36,7 +36,11 @@ book: install
 browser:
 	sh .ci/install-chromium.sh
 
-test: install-test browser
+# axe-core for the accessibility tests, pinned with its hash in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: install-test browser node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 # After editing pyproject.toml: record the change in uv.lock, keeping every other pin.
@@ -51,4 +55,4 @@ bench: install-test
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf book/_build book/lessons book/sources book/generated
+	rm -rf book/_build book/lessons book/sources book/generated node_modules

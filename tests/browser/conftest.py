@@ -26,7 +26,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-OUTSIDE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])(?!(data|blob|about):)")
+OUTSIDE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])(?!(data|blob|about|file):)")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

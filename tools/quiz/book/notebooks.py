@@ -6,10 +6,9 @@ replaced by the passage pulled verbatim from `sources/` (cited, with a link to r
 context); the key terms (before the exercises); the exercises, solutions and discussion
 as written; and the self-check quiz.
 
-The notebook is never executed. Its last code cell holds, as outputs, exactly what
-jupyterquiz's `display_quiz` would display (the quiz's HTML container and the script
-with the questions embedded), so the page is interactive without a kernel. Re-running
-the cell in Jupyter regenerates the same quiz from the bank.
+The notebook is never executed. Its last code cell holds, as its output, the self-check's
+container with the bank's questions as data (quiz.book.selfcheck), which the book's
+`_static/selfcheck.js` draws, so the page is interactive without a kernel.
 """
 from __future__ import annotations
 
@@ -30,40 +29,14 @@ from quiz.book.pages import (
 )
 from quiz.course.corpus import Corpus
 from quiz.course.lesson import EXCERPT_BLOCK, REFERENCE, Excerpt, Lesson, resolve_excerpt
-from quiz.exporters.jupyterquiz import to_jupyterquiz
+from quiz.book.selfcheck import bank_questions, selfcheck_html
 from quiz.model import Bank
 
-# jupyterquiz's colour variables, set to the book's palette
-QUIZ_COLORS = {
-    "--jq-multiple-choice-bg": "#27456b",
-    "--jq-mc-button-bg": "#fbfbfd",
-    "--jq-mc-button-border": "#d0d5dd",
-    "--jq-mc-button-inset-shadow": "#555555",
-    "--jq-many-choice-bg": "#5b3b75",
-    "--jq-numeric-bg": "#1f5a63",
-    "--jq-numeric-input-bg": "#f2f2f2",
-    "--jq-numeric-input-label": "#101010",
-    "--jq-numeric-input-shadow": "#999999",
-    "--jq-string-bg": "#1f5a63",
-    "--jq-incorrect-color": "#b3261e",
-    "--jq-correct-color": "#1b7f3b",
-    "--jq-text-color": "#fafafa",
-    "--jq-link-color": "#cfe0ff",
-}
-
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})")
-# jupyterquiz loads MathJax from a CDN when a page has an incomplete MathJax; the book has
-# no MathJax at all and must make no request to another host, so that branch is cut out.
-_CDN_MATHJAX = re.compile(r"script\.src\s*=\s*'https://cdn\.jsdelivr\.net/[^']*';")
 
 
 class ExcerptError(ValueError):
     """An excerpt reference that does not resolve (the validator reports these first)."""
-
-
-def quiz_div_id(lesson_id: str) -> str:
-    """The quiz container's id, also a JavaScript identifier (jupyterquiz uses it as one)."""
-    return "jq_" + re.sub(r"\W", "_", lesson_id)
 
 
 def excerpt_markdown(ex: Excerpt) -> str:
@@ -190,8 +163,11 @@ def quiz_intro_markdown(lesson: Lesson, bank: Bank | None, n_items: int) -> str:
         out.append(f"The question bank for this lesson (`quizzes/{lesson.id}.yaml`) is not written yet.")
         return "\n".join(out)
     split = [q for q in bank.questions if q.type in ("cloze", "matching", "ordering")]
-    out.append(f"{len(bank.questions)} questions from the lesson's bank, `quizzes/{bank.id}.yaml`. Click an "
-               "answer (or type one and press Enter) to see feedback; the explanation comes with the right answer.")
+    out.append(f"{len(bank.questions)} questions from the lesson's bank, `quizzes/{bank.id}.yaml`, to try "
+               "once you have read the lesson. Open the self-check below; choose an answer (the arrow keys move "
+               "through the choices) or type one, then press Check or Enter to see feedback. The explanation "
+               "comes with the right answer. Your answers stay in this browser: the "
+               "{doc}`progress page </progress>` shows how far you are in every lesson.")
     if split:
         out += ["", "Questions with several blanks, matching and ordering questions are asked one part at a "
                 "time (an ordering question as \u201cwhat comes right after \u2026?\u201d for each item)."]
@@ -199,33 +175,20 @@ def quiz_intro_markdown(lesson: Lesson, bank: Bank | None, n_items: int) -> str:
     return "\n".join(out)
 
 
-def quiz_outputs(questions: list[dict], div_id: str) -> list:
-    """The outputs `display_quiz(questions, shuffle_answers=False)` displays, with a fixed
-    container id so that the notebook (and the page) is the same on every build."""
-    from jupyterquiz.dynamic.loader import load_questions_script
-    from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
-
-    prefix, static, url = load_questions_script(questions, div_id)
-    div = render_div(div_id, False, False, False, 1_000_000, 760, 10, "left")
-    styles = build_styles(div_id, QUIZ_COLORS)
-    script = build_script(prefix, static, url, div_id, True)
-    script = _CDN_MATHJAX.sub("return;", script)
-    html = f'<div class="self-check">{div}</div></div>{styles}'
-    return [
-        nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "<IPython.core.display.HTML object>"}),
-        nbformat.v4.new_output("display_data", data={"application/javascript": script,
-                                                     "text/plain": "<IPython.core.display.Javascript object>"}),
-    ]
+def quiz_outputs(bank_id: str, questions: list[dict]) -> list:
+    """The self-check as the code cell's output (see quiz.book.selfcheck)."""
+    return [nbformat.v4.new_output("display_data", data={
+        "text/html": selfcheck_html(bank_id, questions), "text/plain": "<IPython.core.display.HTML object>"})]
 
 
 QUIZ_CELL = Template('''\
-# The self-check quiz, generated from quizzes/$bank.yaml by `quiz book build`.
-from jupyterquiz import display_quiz
+# The self-check quiz, generated from quizzes/$bank.yaml by `quiz book build`
+# (drawn by the book's _static/selfcheck.js).
+from IPython.display import HTML
+from quiz.book.selfcheck import bank_questions, selfcheck_html
 from quiz.course.bank import load_bank
-from quiz.exporters.jupyterquiz import to_jupyterquiz
 
-display_quiz(to_jupyterquiz(load_bank("../../quizzes/$bank.yaml").questions, seed="book", numbered=True),
-             shuffle_answers=False)''')
+HTML(selfcheck_html("$bank", bank_questions(load_bank("../../quizzes/$bank.yaml"))))''')
 
 
 def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus,
@@ -246,11 +209,11 @@ def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus,
 
     cells = [nbformat.v4.new_markdown_cell(header_markdown(lesson, corpus))]
     cells += [nbformat.v4.new_markdown_cell(s) for s in sections]
-    questions = to_jupyterquiz(bank.questions, seed="book", numbered=True) if bank is not None else []
+    questions = bank_questions(bank) if bank is not None else []
     cells.append(nbformat.v4.new_markdown_cell(quiz_intro_markdown(lesson, bank, len(questions))))
     if bank is not None and questions:
         code = nbformat.v4.new_code_cell(QUIZ_CELL.substitute(bank=bank.id), metadata={"tags": ["remove-input"]})
-        code.outputs = quiz_outputs(questions, quiz_div_id(lesson.id))
+        code.outputs = quiz_outputs(bank.id, questions)
         code.execution_count = None
         cells.append(code)
     for i, cell in enumerate(cells):

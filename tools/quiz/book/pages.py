@@ -386,7 +386,7 @@ def toc(lessons: list[Lesson], corpus: Corpus) -> dict:
         parts.append({"caption": "Across the reports", "chapters": [{"file": lesson_docname(i)} for i in others]})
     parts.append({"caption": "Reference", "chapters": [
         {"file": "sources/index", "sections": [{"file": source_docname(c)} for c in corpus.chapters]},
-        {"file": "glossary"}, {"file": "bibliography"}, {"file": "instructor"}]})
+        {"file": "glossary"}, {"file": "bibliography"}, {"file": "progress"}, {"file": "instructor"}]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 
 

@@ -9,10 +9,18 @@ Sphinx has no setting for this. The extension wraps the toctree collector's
 `assign_figure_numbers` (in the build process only): the book-wide numbers it assigns are
 renumbered per page, and only pages whose numbers really changed are rewritten, so an
 incremental build stays incremental.
+
+After a build it also copies changed files of book/_static and applies the accessibility
+repairs of quiz.book.html_fixes to the theme's markup.
 """
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from sphinx.environment.collectors.toctree import TocTreeCollector
+
+from quiz.book.html_fixes import repair_site
 
 FIGTYPES = ("exercise",)
 
@@ -43,6 +51,22 @@ def _wrap(assign):
     return assign_figure_numbers
 
 
+def _sync_static(confdir: Path, outdir: Path) -> None:
+    """Copy the book's changed _static files: Sphinx copies them only when some page is
+    rebuilt, so an edit of course.css alone would not reach the site."""
+    for src in (confdir / "_static").glob("*"):
+        dest = outdir / "_static" / src.name
+        if src.is_file() and (not dest.is_file() or dest.read_bytes() != src.read_bytes()):
+            shutil.copyfile(src, dest)
+
+
+def _finish(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        _sync_static(Path(app.confdir), Path(app.outdir))
+        repair_site(Path(app.outdir))
+
+
 def setup(app):
     TocTreeCollector.assign_figure_numbers = _wrap(TocTreeCollector.assign_figure_numbers)
+    app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
