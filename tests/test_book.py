@@ -97,8 +97,8 @@ def test_lesson_page_has_every_part_in_order(course):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     order = ["# Geoeconomics\\: Technology and Cybersecurity", "**Reading:**", "{cite:p}`lawfare`",
              "**Reading time:** about 20 minutes", "## Learning objectives", "## Overview",
-             "## Excerpts and commentary", "````{container} excerpt", "Read in context", "## Key terms",
-             "{term}`Splinternet`", "## Exercises", "````{exercise} Reading for the argument", ":class: dropdown",
+             "## Key terms", "{term}`Splinternet`", "## Excerpts and commentary",
+             "````{container} excerpt", "Read in context", "## Exercises", "````{exercise} Reading for the argument", ":class: dropdown",
              "## Discussion", "## Self-check quiz", "quiz take quizzes/lawfare-01.yaml"]
     positions = [text.find(s) for s in order]
     assert -1 not in positions, [s for s, p in zip(order, positions) if p == -1]

@@ -61,7 +61,8 @@ def test_take_with_answers_file_grades_and_saves_every_answer(quiz, tmp_path, ro
     assert result.exit_code == 0, result.output
     assert "Question 1 of 8" in result.output and "Question 8 of 8" in result.output
     assert "6.5 / 8" in result.output
-    assert "Passages to re-read" in result.output and "lawfare.txt:24" in result.output  # the 802 million passage
+    assert "Passages to re-read" in result.output and "¶" in result.output  # the 802 million passage
+    assert ".txt:" not in result.output  # cited by chapter, section and paragraph, not file and line
     assert "From the source" in result.output  # practice mode shows the passage after each answer
     saved = rows(db, "SELECT question_id, score FROM answers ORDER BY position")
     assert len(saved) == 8

@@ -1,10 +1,11 @@
 """A lesson as a notebook page of the book (nbformat), with its self-check quiz.
 
 The page, top to bottom: title; the chapter's citation, reading time and a link to its
-source text; the objectives; the lesson body, with each ```` ```{excerpt} ID ```` block
-replaced by the passage pulled verbatim from `sources/` (cited, with a link to read it in
-context); the key terms (before the exercises); the exercises, solutions and discussion
-as written; and the self-check quiz.
+source text; the objectives; the lesson body, with the key terms before its excerpts and
+each ```` ```{excerpt} ID ```` block replaced by the passage pulled verbatim from
+`sources/` (its emphasis as emphasis, its note markers linked; cited by chapter, section
+and ¶, with a link to read it in context); the exercises, solutions and discussion as
+written; and the self-check quiz, collapsed.
 
 The notebook is never executed. Its last code cell holds, as its output, the self-check's
 container with the bank's questions as data (quiz.book.selfcheck), which the book's
@@ -19,14 +20,17 @@ import nbformat
 
 from quiz.book.pages import (
     doc_link,
+    footnotes,
     glossary_key,
     line_label,
     md_escape,
     reading_minutes,
     short_authors,
     source_docname,
+    source_markdown,
     term_role,
 )
+from quiz.course.cite import place_of
 from quiz.course.corpus import Corpus
 from quiz.course.lesson import EXCERPT_BLOCK, REFERENCE, Excerpt, Lesson, resolve_excerpt
 from quiz.book.selfcheck import bank_questions, selfcheck_html
@@ -42,10 +46,11 @@ class ExcerptError(ValueError):
 def excerpt_markdown(ex: Excerpt) -> str:
     """A verbatim excerpt as a quotation block with its citation and a 'read in context' link."""
     ch = ex.chapter
-    paragraphs = [md_escape(p.strip()) for p in ex.text.split("\n") if p.strip()]
+    notes = footnotes(ch)
+    paragraphs = [source_markdown(p.strip(), notes) for p in ex.text.split("\n") if p.strip()]
     quote = "\n>\n".join(f"> {p}" for p in paragraphs)
-    lines = f"line {ex.first_line}" if ex.first_line == ex.last_line else f"lines {ex.first_line}\u2013{ex.last_line}"
-    cite = f"\u2014 {excerpt_citation(ch)}, {lines}. {{ref}}`Read in context \u2192 <{line_label(ch.id, ex.first_line)}>`"
+    cite = (f"\u2014 {excerpt_citation(ch)}, {md_escape(excerpt_place(ch, ex))}. "
+            f"{{ref}}`Read in context \u2192 <{line_label(ch.id, ex.first_line)}>`")
     return "\n".join([
         "````{container} excerpt",
         f":name: {ex.ref.id}",
@@ -57,6 +62,17 @@ def excerpt_markdown(ex: Excerpt) -> str:
         "```",
         "````",
     ])
+
+
+def excerpt_place(ch, ex: Excerpt) -> str:
+    """The excerpt's section and paragraphs: '“Convergence”, ¶ 41' or '¶¶ 41–43'."""
+    first, last = place_of(ch, ex.first_line), place_of(ch, ex.last_line)
+    if first is None:
+        return ch.label
+    section = f"\u201c{first.section}\u201d, " if first.section else ""
+    if last is None or last.paragraph == first.paragraph:
+        return f"{section}\u00b6\u00a0{first.paragraph}"
+    return f"{section}\u00b6\u00b6\u00a0{first.paragraph}\u2013{last.paragraph}"
 
 
 def excerpt_citation(ch) -> str:
@@ -204,7 +220,8 @@ def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus,
     body = link_references(_place_excerpts(lesson.body, excerpts), glossary or {})
     sections = _split_sections(body)
     terms = key_terms_markdown(lesson, glossary)
-    at = next((i for i, s in enumerate(sections) if s.startswith("## Exercises")), len(sections))
+    # the key terms come before the excerpts (else before the exercises): read them first
+    at = next((i for i, s in enumerate(sections) if s.startswith(("## Excerpts", "## Exercises"))), len(sections))
     sections.insert(at, terms)
 
     cells = [nbformat.v4.new_markdown_cell(header_markdown(lesson, corpus))]

@@ -18,6 +18,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from quiz.course.cite import heading_text, human_date, paragraphs
 from quiz.course.corpus import Chapter, Corpus, Source
 from quiz.course.lesson import Lesson
 from quiz.textnorm import fold, word_count
@@ -33,6 +34,48 @@ def md_escape(text: str) -> str:
     (CommonMark allows it for all of them), so no `*`, `#`, `$`, `{role}` or `<tag>` in a
     source text is ever read as markup."""
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
+
+
+_SUPERSCRIPTS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+_SOURCE_INLINE = re.compile(
+    r"\\([!-/:-@\[-`{-~])"                                 # a backslash escape: its character
+    r"|\*\*(?=\S)(.+?)(?<=\S)\*\*"                              # **strong**
+    r"|(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])"     # *emphasis*
+    rf"|(?<=\S)([{_SUPERSCRIPTS}]+)")                           # a footnote marker after a word
+
+
+def footnotes(chapter: Chapter) -> dict[str, str]:
+    """The chapter's notes: marker ('³') -> the target of the note's paragraph (its line
+    starts with the marker, as the reports print them)."""
+    out: dict[str, str] = {}
+    for i, line in enumerate(chapter.lines):
+        m = re.match(rf"^([{_SUPERSCRIPTS}]+)\s", line.strip())
+        if m:
+            out.setdefault(m.group(1), line_label(chapter.id, chapter.start + i))
+    return out
+
+
+def source_markdown(text: str, notes: dict[str, str] | None = None) -> str:
+    """A paragraph of a source text as MyST: its own emphasis (`*…*`, `**…**`) kept as
+    emphasis, backslash escapes shown as their characters, footnote markers linked to their
+    notes (`notes`, see footnotes()); everything else shown literally (md_escape)."""
+    out, pos = [], 0
+    for m in _SOURCE_INLINE.finditer(text):
+        out.append(md_escape(text[pos:m.start()]))
+        escaped, strong, em, marker = m.groups()
+        if escaped:
+            out.append(md_escape(escaped))
+        elif strong or em:
+            inner = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", strong or em).replace("*", "")
+            mark = "**" if strong else "*"
+            out.append(f"{mark}{md_escape(inner)}{mark}")
+        elif notes and marker in notes:
+            out.append(f"{{ref}}`{marker} <{notes[marker]}>`")
+        else:
+            out.append(md_escape(marker))
+        pos = m.end()
+    out.append(md_escape(text[pos:]))
+    return "".join(out)
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -113,19 +156,21 @@ def source_chapter_page(chapter: Chapter, lessons: list[Lesson]) -> str:
     src = chapter.source
     out = [f"# {md_escape(chapter.label)}: {md_escape(chapter.title)}", ""]
     meta = [f"{md_escape(chapter.citation)}. {{cite:p}}`{src.id}`",
-            f"Text of `{src.file.name}`, lines {chapter.start}\u2013{chapter.end}, as the course ships it."]
+            "The chapter's full text as the course ships it. Paragraphs are numbered (\u00b6) as the "
+            "lessons cite them; a lesson's *Read in context* link lands on its excerpt's first paragraph."]
     readers = [les for les in lessons if les.chapter == chapter.id
                or any(r.chapter == chapter.id for r in les.excerpts)]
     if readers:
         meta.append("Read with: " + ", ".join(doc_link(lesson_docname(les.id), les.title) for les in readers) + ".")
     out += ["```{container} source-meta", *(m + "\n" for m in meta), "```", ""]
-    for i, line in enumerate(chapter.lines):
-        text = line.strip()
-        if not text:
-            continue
-        number = chapter.start + i
-        heading = _MD_HEADING.match(text)
-        body = f"**{md_escape(heading.group(2))}**" if heading else md_escape(text)
+    places, notes = paragraphs(chapter), footnotes(chapter)
+    for number, place in sorted(places.items()):
+        text = chapter.lines[number - chapter.start].strip()
+        if place.paragraph:
+            body = f'<span class="para-num">\u00b6\u00a0{place.paragraph}</span> ' \
+                + source_markdown(text, notes)
+        else:
+            body = f"**{md_escape(heading_text(text) or text)}**"
         out += [f"({line_label(chapter.id, number)})=", body, ""]
     return "\n".join(out)
 
@@ -141,7 +186,7 @@ def sources_index_page(corpus: Corpus, lessons: list[Lesson]) -> str:
            "built, and each excerpt's *Read in context* link lands on its first paragraph here.", ""]
     for src in corpus.sources.values():
         out += [f"## {md_escape(src.title)}", "",
-                f"{md_escape(', '.join(src.authors))}; {md_escape(src.publisher)}, {md_escape(src.date)}. "
+                f"{md_escape(', '.join(src.authors))}; {md_escape(src.publisher)}, {md_escape(human_date(src.date))}. "
                 f"{{cite:p}}`{src.id}`", ""]
         for ch in src.chapters:
             lesson_links = ", ".join(doc_link(lesson_docname(les.id), "lesson") for les in by_chapter.get(ch.id, []))

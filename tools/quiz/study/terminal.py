@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quiz import model
+from quiz.course.cite import passage_citation
 from quiz.course.corpus import load_corpus
 from quiz.course.sheets import KeyItem
 from quiz.model import LETTERS
@@ -37,9 +38,7 @@ def citation(q: model.Question, passage: model.Passage | None = None) -> str:
     ch = load_corpus().chapters.get(passage.chapter)
     if ch is None:
         return passage.chapter
-    span = ch.find(passage.quote)
-    where = f", {ch.source.file.name}:{ch.line_of(span[0])}" if span else ""
-    return f"{ch.citation} — {ch.label}{where}"
+    return passage_citation(ch, passage.quote)
 
 
 class TerminalUI:
