@@ -57,11 +57,12 @@ class Place:
 
 def paragraphs(chapter) -> dict[int, Place]:
     """Every non-empty line of `chapter` (a quiz.course.corpus.Chapter) by source line."""
-    return dict(_paragraphs(chapter.start, tuple(chapter.lines)))
+    names = tuple(chapter.authors or chapter.source.authors)
+    return dict(_paragraphs(chapter.start, tuple(chapter.lines), names))
 
 
 @lru_cache(maxsize=64)
-def _paragraphs(start: int, lines: tuple[str, ...]) -> tuple[tuple[int, Place], ...]:
+def _paragraphs(start: int, lines: tuple[str, ...], names: tuple[str, ...] = ()) -> tuple[tuple[int, Place], ...]:
     out: list[tuple[int, Place]] = []
     section, n = None, 0
     for i, line in enumerate(lines):
@@ -69,6 +70,9 @@ def _paragraphs(start: int, lines: tuple[str, ...]) -> tuple[tuple[int, Place], 
             continue
         number = start + i
         heading = heading_text(line)
+        if heading is not None and line.strip() in names:  # a byline: a title line, not a section
+            out.append((number, Place(number, 0, section)))
+            continue
         if heading is not None:
             if n:  # headings before the first paragraph are the chapter's own title lines
                 section = heading
