@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 UVENV  := .uv
 UV     := UV_PYTHON=$(PYTHON) UV_PYTHON_DOWNLOADS=never $(UVENV)/bin/uv
 
-.PHONY: book test install install-test lock-check lock upgrade browser clean bench
+.PHONY: book test install install-test lock-check lock upgrade browser clean bench screenshots pdf
 
 # uv itself, pinned by hash in .ci/uv.txt, in a small venv of its own (so syncing .venv
 # never removes the tool doing the syncing).
@@ -42,6 +42,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 test: install-test browser node_modules/.package-lock.json
 	$(BIN)/python -m pytest
+
+# The README's screenshots, from the real build of the book.
+screenshots: install browser
+	$(BIN)/python docs/screenshots.py
+
+# The course reader (book/_build/course-reader.pdf); `quiz book pdf --instructor` for solutions.
+pdf: install browser
+	$(BIN)/quiz book pdf
 
 # After editing pyproject.toml: record the change in uv.lock, keeping every other pin.
 lock: $(UVENV)/bin/uv

@@ -92,3 +92,21 @@ def test_footnote_markers_of_a_chapter_point_at_its_notes(corpus):
     assert "\u00b9" in notes and "\u00b3" in notes
     line = int(notes["\u00b9"].rsplit("-l", 1)[1])
     assert ch.lines[line - ch.start].startswith("\u00b9 ")
+
+
+def test_every_excerpt_of_every_lesson_is_cited_by_section_and_paragraph(corpus):
+    from quiz.book.build import lesson_paths
+    from quiz.book.notebooks import excerpt_markdown
+    from quiz.course.lesson import load_lesson, resolve_excerpt
+
+    count = 0
+    for path in lesson_paths():
+        lesson, _ = load_lesson(path)
+        for ref in lesson.excerpts:
+            ex = resolve_excerpt(ref, corpus)
+            md = excerpt_markdown(ex)
+            cite = md.split("```{container} excerpt-source\n", 1)[1]
+            assert "\u00b6" in cite and "line" not in cite and ".txt" not in cite, (lesson.id, cite)
+            assert re.search(r"\{ref\}`Read in context \u2192 <[\w-]+-l\d{4}>`", cite), cite
+            count += 1
+    assert count > 50

@@ -280,6 +280,8 @@ def test_review_over_simulated_days(quiz, tmp_path, root, monkeypatch):
     result = quiz("review", "--db", db, "--answers", answers_file(tmp_path, fixed))
     assert "Question 1 of 2" in result.output and "Question 3" not in result.output
     assert "From the source" in result.output
+    # the passage is cited by chapter, section and paragraph, its date in words
+    assert "\u00b6" in result.output and "December 2018" in result.output and ".txt:" not in result.output
     cards = dict(rows(db, "SELECT question_id, due FROM cards"))
     assert cards["example-lawfare-q05"] > "2026-03-04"  # now right: a longer interval
     monkeypatch.setenv("QUIZ_NOW", "2026-03-02T12:00:00+00:00")

@@ -87,4 +87,4 @@ def progress_markdown(course: list[tuple[Lesson, Bank | None]]) -> str:
     for les, questions in rows:
         n = len({q["id"] for q in questions})
         out.append(f"| {doc_link(lesson_docname(les.id), les.title)} | {n} | {progress_cell(les.id, questions)} |")
-    return "\n".join(out) + "\n\n" + progress_html() + "\n"
+    return progress_html() + "\n\n" + "\n".join(out) + "\n"
