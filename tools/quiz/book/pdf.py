@@ -98,9 +98,11 @@ def reader_html(title: str, lessons: list[dict], instructor: bool, reports: list
 """
 
 
-def course_reader(out: Path, instructor: bool = False, rebuild: bool = True, echo=None) -> ReaderResult:
+def course_reader(out: Path, instructor: bool = False, rebuild: bool = True, echo=None,
+                  browser=None) -> ReaderResult:
     """Build the book and print its lessons to `out` (a PDF). Raises BookError when the book
-    does not build or chromium is missing."""
+    does not build or chromium is missing. `browser`: a Playwright browser to use instead of
+    launching chromium (one process cannot run two)."""
     start = time.perf_counter()
     result = build() if rebuild else None
     from quiz.book.build import book_dir
@@ -115,35 +117,46 @@ def course_reader(out: Path, instructor: bool = False, rebuild: bool = True, ech
 
     title = str((yaml.safe_load((book_dir() / "_config.yml").read_text(encoding="utf-8")) or {}).get("title", "Course"))
     reports = [f"{', '.join(s.authors)}, {s.title} ({s.publisher})" for s in corpus.sources.values()]
-    from playwright.sync_api import sync_playwright
+    if browser is not None:
+        _print(browser, root, lesson_ids, out, instructor, title, reports, echo)
+    else:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            page = browser.new_page()
-            lessons, styles = [], []
-            for lesson_id in lesson_ids:
-                page.goto((root / "lessons" / f"{lesson_id}.html").as_uri(), wait_until="load")
-                got = page.evaluate(_EXTRACT, instructor)
-                styles = styles or got["styles"]
-                lessons.append({"id": lesson_id, "title": got["title"], "html": got["html"]})
-                if echo:
-                    echo(f"{lesson_id}: {got['title']}")
-            # outside the site (its stylesheets are linked by absolute URL)
-            doc = root.parent / "reader" / ("reader-instructor.html" if instructor else "reader.html")
-            doc.parent.mkdir(parents=True, exist_ok=True)
-            doc.write_text(reader_html(title, lessons, instructor, reports, styles), encoding="utf-8")
-            page.goto(doc.as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            out.parent.mkdir(parents=True, exist_ok=True)
-            page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
-                     display_header_footer=True, header_template="<span></span>",
-                     footer_template='<div style="font-size:8pt;width:100%;text-align:center;color:#555">'
-                                     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
-                     margin={"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"})
-        finally:
-            browser.close()
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+            try:
+                _print(own, root, lesson_ids, out, instructor, title, reports, echo)
+            finally:
+                own.close()
     return ReaderResult(out, lesson_ids, instructor, time.perf_counter() - start, result)
+
+
+def _print(browser, root: Path, lesson_ids: list[str], out: Path, instructor: bool, title: str,
+           reports: list[str], echo) -> None:
+    page = browser.new_page()
+    try:
+        lessons, styles = [], []
+        for lesson_id in lesson_ids:
+            page.goto((root / "lessons" / f"{lesson_id}.html").as_uri(), wait_until="load")
+            got = page.evaluate(_EXTRACT, instructor)
+            styles = styles or got["styles"]
+            lessons.append({"id": lesson_id, "title": got["title"], "html": got["html"]})
+            if echo:
+                echo(f"{lesson_id}: {got['title']}")
+        # outside the site (its stylesheets are linked by absolute URL)
+        doc = root.parent / "reader" / ("reader-instructor.html" if instructor else "reader.html")
+        doc.parent.mkdir(parents=True, exist_ok=True)
+        doc.write_text(reader_html(title, lessons, instructor, reports, styles), encoding="utf-8")
+        page.goto(doc.as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
+                 display_header_footer=True, header_template="<span></span>",
+                 footer_template='<div style="font-size:8pt;width:100%;text-align:center;color:#555">'
+                                 '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+                 margin={"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"})
+    finally:
+        page.close()
 
 
 def _built_lessons(root: Path, corpus) -> list[str]:
