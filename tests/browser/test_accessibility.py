@@ -3,8 +3,9 @@
 axe-core comes from npm (package.json, package-lock.json; `make test` runs `npm ci`) and
 is injected into each page. It runs the WCAG 2.0 and 2.1 A and AA rules, and the
 experimental ones (among them label-content-name-mismatch), with every <details> opened
-so that the self-check's controls and the solutions are checked too. Any violation, of
-any impact, fails the test with the rule, the page and the element.
+so that the self-check's controls and the solutions are checked too, in the theme's light
+and dark modes. Any violation, of any impact, fails the test with the rule, the page and
+the element.
 """
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+def set_mode(page, mode: str) -> None:
+    """The theme's colour mode for every page this tab opens (the theme keeps it in localStorage)."""
+    page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+
+
 def violations(page, axe_source: str) -> list[dict]:
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     page.add_script_tag(content=axe_source)
@@ -30,21 +36,26 @@ def violations(page, axe_source: str) -> list[dict]:
     return result["violations"]
 
 
-def test_every_page_has_no_axe_violations(site, tab, axe_source):
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_every_page_has_no_axe_violations(site, tab, axe_source, mode):
+    set_mode(tab.page, mode)
     found = []
     pages = site.pages()
     assert len(pages) >= len(site.build.assembly.docs)
     for path in pages:
         tab.page.goto(site.url(path), wait_until="load")
+        assert tab.page.evaluate("document.documentElement.dataset.theme") == mode
         for v in violations(tab.page, axe_source):
             for node in v["nodes"]:
                 found.append(f"{path}: {v['id']} ({v['impact']}): {node['html'][:160]}")
     assert found == [], f"{len(found)} axe violations:\n" + "\n".join(found[:40])
 
 
-def test_an_answered_self_check_has_no_axe_violations(site, tab, axe_source):
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_an_answered_self_check_has_no_axe_violations(site, tab, axe_source, mode):
     """Feedback, right and wrong, keeps the contrast and structure rules."""
     page = tab.page
+    set_mode(page, mode)
     lesson = next(p for p in site.pages() if p.startswith("lessons/"))
     page.goto(site.url(lesson))
     page.locator("section.self-check summary").click()
