@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from quiz.book.pages import footnotes, source_markdown
+from quiz.book.pages import Notes, footnotes, md_escape, source_markdown
 from quiz.course.cite import heading_text, human_date, paragraphs, passage_citation, where
 from quiz.course.corpus import load_corpus
 from quiz.textnorm import fold
@@ -80,18 +80,26 @@ def test_quotes_match_whatever_the_sources_emphasis_and_escapes(corpus):
 
 
 def test_source_markdown_keeps_emphasis_shows_escapes_and_links_notes():
-    md = source_markdown("the **national security system** costs US\\$46 in *Physics (Today)*.\u00b3", {"\u00b3": "x-l0009"})
+    notes = Notes("x", {"3": [9, 40]})
+    md = source_markdown("the **national security system** costs US\\$46 in *Physics (Today)*.\u00b3", notes, 5)
     assert md.startswith("the **national security system** costs US\\$46 in *Physics \\(Today\\)*\\.")
     assert md.endswith("{ref}`\u00b3 <x-l0009>`")
-    assert source_markdown("\u00b3 A note", {"\u00b3": "x-l0009"}) == "\u00b3 A note"  # the note itself
+    # numbers restart: a marker links to the next note so numbered; [3] shows as a superscript
+    assert source_markdown("as reported.[3]", notes, 20) == "as reported\\.{ref}`\u00b3 <x-l0040>`"
+    assert source_markdown("as reported.[3]", notes, 50).endswith("<x-l0040>`")
+    assert source_markdown("\u00b3 A note", notes, 9) == "\u00b3 A note"  # the note itself
+    assert source_markdown("see [3](http://x)", notes, 1) == md_escape("see [3](http://x)")
+    assert source_markdown("as reported.[7]", notes, 1) == md_escape("as reported.[7]")  # no such note
 
 
 def test_footnote_markers_of_a_chapter_point_at_its_notes(corpus):
-    ch = corpus.chapters["nbr-02"]
-    notes = footnotes(ch)
-    assert "\u00b9" in notes and "\u00b3" in notes
-    line = int(notes["\u00b9"].rsplit("-l", 1)[1])
-    assert ch.lines[line - ch.start].startswith("\u00b9 ")
+    for cid, first in (("nbr-02", "\u00b9 "), ("carter-01", "[1] ")):
+        ch = corpus.chapters[cid]
+        notes = footnotes(ch)
+        assert "1" in notes.lines, cid
+        label = notes.target("1", ch.start)
+        line = int(label.rsplit("-l", 1)[1])
+        assert ch.lines[line - ch.start].startswith(first), cid
 
 
 def test_every_excerpt_of_every_lesson_is_cited_by_section_and_paragraph(corpus):

@@ -47,7 +47,8 @@ def excerpt_markdown(ex: Excerpt) -> str:
     """A verbatim excerpt as a quotation block with its citation and a 'read in context' link."""
     ch = ex.chapter
     notes = footnotes(ch)
-    paragraphs = [source_markdown(p.strip(), notes) for p in ex.text.split("\n") if p.strip()]
+    paragraphs = [source_markdown(p.strip(), notes, ex.first_line + i)
+                  for i, p in enumerate(ex.text.split("\n")) if p.strip()]
     quote = "\n>\n".join(f"> {p}" for p in paragraphs)
     cite = (f"\u2014 {excerpt_citation(ch)}, {md_escape(excerpt_place(ch, ex))}. "
             f"{{ref}}`Read in context \u2192 <{line_label(ch.id, ex.first_line)}>`")

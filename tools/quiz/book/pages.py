@@ -37,42 +37,65 @@ def md_escape(text: str) -> str:
 
 
 _SUPERSCRIPTS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+_TO_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
+_TO_SUPERSCRIPT = str.maketrans("0123456789", _SUPERSCRIPTS)
 _SOURCE_INLINE = re.compile(
-    r"\\([!-/:-@\[-`{-~])"                                 # a backslash escape: its character
-    r"|\*\*(?=\S)(.+?)(?<=\S)\*\*"                              # **strong**
-    r"|(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])"     # *emphasis*
-    rf"|(?<=\S)([{_SUPERSCRIPTS}]+)")                           # a footnote marker after a word
+    r"\\([!-/:-@\[-`{-~])"                                      # a backslash escape: its character
+    r"|\*\*(?=\S)(.+?)(?<=\S)\*\*"                                  # **strong**
+    r"|(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])"         # *emphasis*
+    rf"|(?<=\S)([{_SUPERSCRIPTS}]+)"                               # a note marker: ³ after a word
+    r"|(?<=[\w.,;:!?\u201d\"')\]])\[(\d{1,3})\](?!\()")              # or [3] after a word (not a link)
+_NOTE_LINE = re.compile(rf"^(?:([{_SUPERSCRIPTS}]+)|\[(\d{{1,3}})\])\s")
 
 
-def footnotes(chapter: Chapter) -> dict[str, str]:
-    """The chapter's notes: marker ('³') -> the target of the note's paragraph (its line
-    starts with the marker, as the reports print them)."""
-    out: dict[str, str] = {}
+@dataclass
+class Notes:
+    """A chapter's notes: a line that starts with a marker ('³ …' or '[3] …') is note 3."""
+
+    chapter_id: str
+    lines: dict[str, list[int]]  # note number -> the source lines of the notes so numbered
+
+    def target(self, number: str, at: int) -> str | None:
+        """The note a marker at source line `at` refers to: the next note of that number
+        (reports restart their numbers), else the last one before; None when there is none."""
+        found = self.lines.get(number)
+        if not found:
+            return None
+        after = [n for n in found if n > at]
+        return line_label(self.chapter_id, after[0] if after else found[-1])
+
+
+def footnotes(chapter: Chapter) -> Notes:
+    """The notes of a chapter (see Notes)."""
+    lines: dict[str, list[int]] = {}
     for i, line in enumerate(chapter.lines):
-        m = re.match(rf"^([{_SUPERSCRIPTS}]+)\s", line.strip())
+        m = _NOTE_LINE.match(line.strip())
         if m:
-            out.setdefault(m.group(1), line_label(chapter.id, chapter.start + i))
-    return out
+            number = (m.group(1) or "").translate(_TO_DIGITS) or m.group(2)
+            lines.setdefault(number, []).append(chapter.start + i)
+    return Notes(chapter.id, lines)
 
 
-def source_markdown(text: str, notes: dict[str, str] | None = None) -> str:
-    """A paragraph of a source text as MyST: its own emphasis (`*…*`, `**…**`) kept as
-    emphasis, backslash escapes shown as their characters, footnote markers linked to their
-    notes (`notes`, see footnotes()); everything else shown literally (md_escape)."""
+def source_markdown(text: str, notes: Notes | None = None, line: int = 0) -> str:
+    """A paragraph of a source text (at source line `line`) as MyST: its own emphasis
+    (`*…*`, `**…**`) kept as emphasis, backslash escapes shown as their characters, note
+    markers as superscripts linked to their notes; everything else shown literally."""
     out, pos = [], 0
     for m in _SOURCE_INLINE.finditer(text):
         out.append(md_escape(text[pos:m.start()]))
-        escaped, strong, em, marker = m.groups()
+        escaped, strong, em, marker, bracketed = m.groups()
         if escaped:
             out.append(md_escape(escaped))
         elif strong or em:
             inner = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", strong or em).replace("*", "")
             mark = "**" if strong else "*"
             out.append(f"{mark}{md_escape(inner)}{mark}")
-        elif notes and marker in notes:
-            out.append(f"{{ref}}`{marker} <{notes[marker]}>`")
         else:
-            out.append(md_escape(marker))
+            number = marker.translate(_TO_DIGITS) if marker else bracketed
+            target = notes.target(number, line) if notes else None
+            shown = number.translate(_TO_SUPERSCRIPT)
+            out.append(f"{{ref}}`{shown} <{target}>`" if target else (md_escape(marker) if marker else
+                                                                      md_escape(m.group(0))))
         pos = m.end()
     out.append(md_escape(text[pos:]))
     return "".join(out)
@@ -168,7 +191,7 @@ def source_chapter_page(chapter: Chapter, lessons: list[Lesson]) -> str:
         text = chapter.lines[number - chapter.start].strip()
         if place.paragraph:
             body = f'<span class="para-num">\u00b6\u00a0{place.paragraph}</span> ' \
-                + source_markdown(text, notes)
+                + source_markdown(text, notes, number)
         else:
             body = f"**{md_escape(heading_text(text) or text)}**"
         out += [f"({line_label(chapter.id, number)})=", body, ""]
