@@ -181,7 +181,7 @@ def quiz_intro_markdown(lesson: Lesson, bank: Bank | None, n_items: int) -> str:
         return "\n".join(out)
     split = [q for q in bank.questions if q.type in ("cloze", "matching", "ordering")]
     out.append(f"{len(bank.questions)} questions from the lesson's bank, `quizzes/{bank.id}.yaml`, to try "
-               "once you have read the lesson. Open the self-check below; choose an answer (the arrow keys move "
+               "once you have read the lesson. Open the self-check below (it starts collapsed); choose an answer (the arrow keys move "
                "through the choices) or type one, then press Check or Enter to see feedback. The explanation "
                "comes with the right answer. Your answers stay in this browser: the "
                "{doc}`progress page </progress>` shows how far you are in every lesson.")

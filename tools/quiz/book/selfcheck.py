@@ -50,7 +50,7 @@ def selfcheck_html(bank_id: str, questions: list[dict]) -> str:
         f'<section class="self-check" data-bank="{attr(bank_id)}" data-version="{bank_version(questions)}" '
         f'aria-label="Self-check quiz">\n'
         f'<details class="sc-panel">\n'
-        f'<summary><span class="sc-title">Open the self-check: {n} questions</span> '
+        f'<summary><span class="sc-title">Self-check: {n} questions</span> '
         f'<span class="sc-score">not started</span></summary>\n'
         f'<p class="sc-loading">The self-check needs JavaScript, which is off in this browser. '
         f'The same questions run in a terminal with <code>quiz take quizzes/{attr(bank_id)}.yaml</code>.</p>\n'
