@@ -1,7 +1,8 @@
 # The two entry points: `make book` (install and build the course) and `make test`.
 # Both install from uv.lock, the lock file that pins every package with its hashes, so
 # every machine gets the environment CI tested. Nothing else is assumed but Python 3.11+
-# (and, for the browser tests, root or sudo to install Debian's chromium).
+# (and, for the browser tests, root or sudo to install Debian's chromium, and Node.js with
+# npm for the conformance suite's GIFT parser, from package-lock.json).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -36,11 +37,10 @@ book: install
 browser:
 	sh .ci/install-chromium.sh
 
-# axe-core for the accessibility tests, pinned with its hash in package-lock.json.
-node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-
-test: install-test browser node_modules/.package-lock.json
+# gift-pegjs (the conformance suite reads GIFT back with it) and axe-core (the browser
+# tests' accessibility check), pinned with their hashes in package-lock.json.
+test: install-test browser
+	npm ci --no-audit --no-fund --silent
 	$(BIN)/python -m pytest
 
 # The README's screenshots, from the real build of the book.

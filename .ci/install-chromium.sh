@@ -1,9 +1,11 @@
 #!/bin/sh
 # Debian's chromium for the browser tests (and a CJK font, so screenshots of pages with
-# Chinese terms show the characters), installed only when missing.
+# Chinese terms show the characters), and Node.js with npm for the independent GIFT parser
+# of the conformance suite (package.json), installed only when missing.
 set -e
 NEED=""
 [ -x /usr/bin/chromium ] || NEED="chromium"
+command -v npm >/dev/null 2>&1 || NEED="$NEED nodejs npm"
 if ! (command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .); then NEED="$NEED fonts-wqy-zenhei"; fi
 [ -n "$NEED" ] || exit 0
 SUDO=""

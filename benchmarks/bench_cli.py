@@ -13,6 +13,7 @@ corpus and validates.
 |---|---|---|
 | `quiz --help` | `python -c "import click"` | within 1.3x |
 | `quiz validate` (the course; 5k/10k/20k-question banks) | PyYAML's C loader reading the same files | 20k under 3 s, linear |
+| `quiz lint` (the course; 5k/10k/20k-question banks) | PyYAML's C loader reading the same files | the course under 1 s, linear |
 | `quiz generate` 1,000 variants of 30 questions | the same with 1 variant | under 1 s |
 | `quiz grade` 300 and 10,000 responses x 30 questions | Python's csv module reading the responses | 10k under 2 s |
 | `quiz export --format qti`, 30 questions | `text2qti` on the same questions as text | side by side |
@@ -255,6 +256,23 @@ def bench_validate(tmp: Path, repeat: int) -> None:
     FIGURES[-1].note = f"growth 5k->10k x{sizes[10000] / sizes[5000]:.2f}, 10k->20k x{sizes[20000] / sizes[10000]:.2f}"
 
 
+def bench_lint(tmp: Path, repeat: int) -> None:
+    banks = sorted((ROOT / "quizzes").glob("*.yaml"))
+    figure(f"lint the course ({len(banks)} banks)", [QUIZ, "lint", *map(str, banks)],
+           "PyYAML C loader, same files", yaml_baseline(banks), repeat, "under 1 s", lambda f: f.seconds < 1.0,
+           note="every rule on every question, the blind-strategy figures per bank and for the course")
+    pool = course_questions()
+    sizes = {}
+    for size in (5000, 10000, 20000):
+        path = tmp / f"bench-{size // 1000}k.yaml"
+        if not path.exists():
+            scaled_bank(tmp, size, pool)
+        f = figure(f"lint a {size:,}-question bank", [QUIZ, "lint", str(path)], "PyYAML C loader, same file",
+                   yaml_baseline([path]), max(3, repeat // 2))
+        sizes[size] = f.seconds
+    FIGURES[-1].note = f"growth 5k->10k x{sizes[10000] / sizes[5000]:.2f}, 10k->20k x{sizes[20000] / sizes[10000]:.2f}"
+
+
 def bench_generate(tmp: Path, repeat: int, bank30: Path) -> None:
     out1 = tmp / "gen1"
     cmd = [QUIZ, "generate", str(bank30), "-n", "30", "--seed", "1", "--variants", "1000", "-o", ""]
@@ -317,6 +335,7 @@ def run():
         pool = course_questions()
         bank30 = write_bank(tmp / "bench-30.yaml", thirty_questions(pool), "Benchmark quiz (30 questions)")
         for step in (lambda: bench_startup(repeat), lambda: bench_validate(tmp, repeat),
+                     lambda: bench_lint(tmp, repeat),
                      lambda: bench_generate(tmp, repeat, bank30), lambda: bench_grade(tmp, repeat, bank30),
                      lambda: bench_qti(tmp, repeat, pool)):
             done = len(FIGURES)

@@ -30,6 +30,30 @@ def test_the_whole_course_validates(quiz):
     assert report["banks"] == len(SYLLABUS) and report["lessons"] == len(SYLLABUS)
 
 
+def test_no_blind_strategy_beats_chance_and_no_cue_is_left(quiz):
+    """`quiz lint --strict` over the course: every bank at its thresholds, no unsilenced cue."""
+    result = quiz("lint", "--strict", "--json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, result.stdout[-3000:]
+    assert len(report["banks"]) == len(SYLLABUS)
+
+
+def test_every_bank_asks_for_reasoning(banks):
+    """At least a quarter of every bank is difficulty 3 (COURSE.md)."""
+    for cid, bank in banks.items():
+        share = sum(q.difficulty == 3 for q in bank.questions) / len(bank.questions)
+        assert share >= 0.25, (cid, share)
+
+
+def test_every_synthesis_question_needs_more_than_one_report(banks):
+    from quiz.course.corpus import load_corpus
+
+    chapters = load_corpus().chapters
+    for q in banks["synthesis"].questions:
+        reports = {chapters[p.chapter].source.id for p in q.passages}
+        assert len(reports) >= 2, q.id
+
+
 @pytest.mark.parametrize("cid", SYLLABUS)
 def test_every_chapter_has_a_lesson_and_a_bank_at_its_minimum(cid, banks):
     from quiz import paths

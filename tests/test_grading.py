@@ -48,7 +48,7 @@ def test_multiple_partial_credit(q):
 def test_true_false(q):
     t = q["true_false"]  # answer: false
     assert score(t, False) == 1 and score(t, "false") == 1 and score(t, "F") == 1 and score(t, "no") == 1
-    assert score(t, True) == 0 and "critical information infrastructure" in t.grade(True).feedback
+    assert score(t, True) == 0 and "defensive rationale" in t.grade(True).feedback
     assert t.grade("maybe").malformed
 
 
@@ -87,7 +87,9 @@ def test_cloze_partial_credit(q):
     assert score(c, ["discovery", "implementation"]) == 1
     assert score(c, ["Discovery", "deployment"]) == 0.5
     assert score(c, ["implementation", "discovery"]) == 0
-    assert score(c, "discovery | implementation") == 1
+    assert score(c, "discovery; implementation") == 1 and score(c, "discovery, implementation") == 1
+    assert score(c, "discovery;") == 0.5  # blank 2 left empty
+    assert c.grade("discovery").malformed  # one answer for two blanks: reported, not read as blank 1
     assert score(c, ["discovery"]) == 0.5  # a blank left empty scores zero
     assert c.grade(["a", "b", "c"]).malformed
 

@@ -11,7 +11,8 @@
    - the feedback goes into a live region (role="status"), so it is read out.
    Answers are graded as jupyterquiz 2.9 grades them (case-insensitive strings with the
    exporter's fuzzy_threshold, numeric ranges), which the exporter's tests tie to the
-   course's grading rules.
+   course's grading rules; a question with several right choices gets the course's partial
+   credit. Each answered part carries its score (0 to 1) in data-score.
 
    Answers are remembered in the browser's localStorage (nothing is sent anywhere), under
    "selfcheck:<bank id>", together with the bank's version: when the bank changes, its old
@@ -64,7 +65,7 @@
     return prev[b.length];
   }
 
-  /* [correct, feedback HTML] for a typed answer, or null when there is nothing to grade. */
+  /* [correct, feedback HTML, score] for a typed answer, or null when there is nothing to grade. */
   function gradeText(qa, value) {
     var fallback = "";
     var answers = qa.answers.filter(function (a) {
@@ -78,10 +79,10 @@
       for (var i = 0; i < answers.length; i++) {
         var a = answers[i];
         if (("range" in a && x >= a.range[0] && x <= a.range[1]) || ("value" in a && x === a.value)) {
-          return [!!a.correct, a.feedback || ""];
+          return [!!a.correct, a.feedback || "", a.correct ? 1 : 0];
         }
       }
-      return [false, fallback];
+      return [false, fallback, 0];
     }
     var sub = value.trim();
     if (!sub) return null;
@@ -89,29 +90,33 @@
       var ans = answers[k];
       var s = ans.match_case ? sub : sub.toLowerCase();
       var t = ans.match_case ? ans.answer : ans.answer.toLowerCase();
-      if (s === t) return [!!ans.correct, ans.feedback || ""];
+      if (s === t) return [!!ans.correct, ans.feedback || "", ans.correct ? 1 : 0];
       if (ans.fuzzy_threshold) {
         var ratio = 1 - levenshtein(s, t) / Math.max(s.length, t.length);
-        if (ratio >= ans.fuzzy_threshold) return [!!ans.correct, ans.feedback || ""];
+        if (ratio >= ans.fuzzy_threshold) return [!!ans.correct, ans.feedback || "", ans.correct ? 1 : 0];
       }
     }
-    return [false, fallback];
+    return [false, fallback, 0];
   }
 
-  /* [correct, feedback HTML] for the chosen indices of a choice question, or null. */
+  /* [correct, feedback HTML, score] for the chosen indices of a choice question, or null.
+     Several right choices score as the course does: (right picked - wrong picked) / right
+     choices, at least 0; the feedback of each wrong choice picked is shown. */
   function gradeChoice(qa, chosen) {
     if (!chosen.length) return null;
     if (qa.type === "multiple_choice") {
       var a = qa.answers[chosen[0]];
-      return [!!a.correct, a.feedback || ""];
+      return [!!a.correct, a.feedback || "", a.correct ? 1 : 0];
     }
-    var right = [];
-    qa.answers.forEach(function (x, i) { if (x.correct) right.push(i); });
+    var right = qa.answers.filter(function (x) { return x.correct; });
+    var picked = chosen.filter(function (i) { return qa.answers[i].correct; }).length;
     var wrong = chosen.filter(function (i) { return !qa.answers[i].correct; });
-    if (wrong.length) return [false, qa.answers[wrong[0]].feedback || ""];
-    if (chosen.length === right.length) return [true, qa.answers[right[0]].feedback || ""];
-    return [false, "Right so far, but not every right choice is selected (" + chosen.length + " of " +
-      right.length + ")."];
+    var score = Math.max(0, (picked - wrong.length) / right.length);
+    if (score === 1) return [true, right[0].feedback || "", 1];
+    var notes = wrong.map(function (i) { return qa.answers[i].feedback || ""; }).filter(Boolean);
+    var told = notes.length ? notes.join(" ") : "Not every right choice is selected.";
+    return [false, "Partly right: " + picked + " of " + right.length + " right choices" +
+      (wrong.length ? ", " + wrong.length + " wrong" : "") + " (score " + Math.round(score * 100) + "%). " + told, score];
   }
 
   function el(tag, attrs, html) {
@@ -125,7 +130,8 @@
     var fb = form.querySelector(".sc-feedback");
     form.classList.remove("sc-right", "sc-wrong");
     form.classList.add(result[0] ? "sc-right" : "sc-wrong");
-    var verdict = result[0] ? "" : "<strong class=\"sc-verdict\">Not right.</strong> ";
+    form.dataset.score = String(result[2]);
+    var verdict = result[0] || result[2] > 0 ? "" : "<strong class=\"sc-verdict\">Not right.</strong> ";
     fb.className = "sc-feedback " + (result[0] ? "correct" : "incorrect");
     fb.innerHTML = verdict + result[1];
     if (quiet) fb.setAttribute("data-restored", "true");

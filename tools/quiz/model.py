@@ -63,6 +63,9 @@ class Question:
     file: str = ""
     line: int = 0
     more_passages: tuple[Passage, ...] = ()  # a question that compares passages quotes each
+    # `quiz lint` rules this question silences, and why (bank key `lint`); no channel shows them
+    lint_ignore: tuple[str, ...] = ()
+    lint_reason: str = ""
 
     @property
     def passages(self) -> tuple[Passage, ...]:
@@ -241,6 +244,15 @@ def fold_answer(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text.casefold()).split())  # split() folds exactly what \\s+ matches
 
 
+def folded_forms(text: str) -> tuple[str, ...]:
+    """The forms a typed answer is compared in: punctuation read as a space ("TCP/IP" → "tcp ip")
+    and punctuation dropped ("U.S." → "us"), so "US", "U.S." and "u s" are one answer. The
+    exporters write the same forms for targets that compare exact text."""
+    spaced = fold_answer(text)
+    joined = " ".join(_PUNCT.sub("", text.casefold()).split())
+    return (spaced,) if joined == spaced else (spaced, joined)
+
+
 def typo_allowance(folded_answer: str) -> int:
     """Edits tolerated for an accepted answer (documented in quizzes/README.md)."""
     if any(ch.isdigit() for ch in folded_answer):
@@ -256,9 +268,10 @@ def matches_text(response: str, accepted: list[str]) -> bool:
     r = fold_answer(response)
     if not r:
         return False
+    forms = set(folded_forms(response))
     for a in accepted:
         fa = fold_answer(a)
-        if r == fa:
+        if forms & set(folded_forms(a)):
             return True
         allowance = typo_allowance(fa)
         if allowance and Levenshtein.distance(r, fa, score_cutoff=allowance) <= allowance:
@@ -323,6 +336,15 @@ class Numeric(Question):
         return f"{value} {self.unit}".strip()
 
 
+def split_blanks(text: str) -> list[str]:
+    """The answers to the blanks of a cloze given as one line of text (a CSV cell, a sheet's
+    `answer: "a; b"`): separated by `;`, or by `,` when there is no `;` (so an answer holding
+    a comma is written with `;` between blanks). Empty answers are kept: `a;;c` leaves blank 2
+    empty. A line whose count of answers differs from the blanks is malformed, never guessed."""
+    sep = ";" if ";" in text else ","
+    return [part.strip() for part in text.split(sep)]
+
+
 BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
@@ -350,7 +372,11 @@ class Cloze(Question):
         if isinstance(response, str) and len(self.blanks) == 1:
             response = [response]
         elif isinstance(response, str):
-            response = [part.strip() for part in response.split("|")]
+            text, response = response, split_blanks(response)
+            if len(response) != len(self.blanks):
+                raise MalformedResponse(
+                    f"{len(self.blanks)} blanks, but {len(response)} answer{'s' if len(response) != 1 else ''} in "
+                    f"{text!r}: give one answer per blank, separated by ';' (or ',')")
         if isinstance(response, dict):
             try:
                 response = [response.get(i + 1, response.get(str(i + 1), "")) for i in range(len(self.blanks))]

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from quiz import model
-from quiz.course.bank import load_bank
+from quiz.course.bank import load_bank, require_unique_ids
 from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_order
 from quiz.course.serialize import question_to_dict
 from quiz.course.sheets import fingerprint
@@ -65,6 +65,7 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
     filters = filters or Filters()
     bank_paths = [resolve_bank_path(r) for r in bank_refs]
     banks = [load_bank(p) for p in bank_paths]
+    require_unique_ids(banks)
     if count < 1:
         raise InputError("--count", 0, "ask for at least one question")
     chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
@@ -82,8 +83,10 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
         orders = [shuffled_order(q, rng) for q in questions]
         shown = [sheet_question(n, q, o) for n, (q, o) in enumerate(zip(questions, orders), 1)]
         fp = fingerprint([{k: v2 for k, v2 in d.items() if k != "answer"} for d in shown])
-        sheet_id = f"{slug}-s{seed}-v{v}"
-        sheet = {"sheet": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
+        # students have the banks: the sheet names itself by what it shows, never by the seed
+        # that would let `quiz generate` reproduce the key (the key keeps the seed)
+        sheet_id = f"{slug}-{fp[:8]}-v{v}"
+        sheet = {"sheet": sheet_id, "title": title, "variant": v, "fingerprint": fp,
                  "student": None, "student_id": None,
                  "instructions": "Fill in each 'answer': " + "; ".join(
                      f"{t}: {HOW_TO_ANSWER[t]}" for t in model.TYPES if any(q.type == t for q in questions)) + ".",

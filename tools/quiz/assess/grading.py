@@ -74,6 +74,7 @@ class Response:
     answers: dict[str, Any]
     fingerprint: str = ""
     sheet: str = ""
+    problems: list[str] = field(default_factory=list)
 
 
 def read_responses(paths: list[str | Path]) -> tuple[list[Response], list[StudentResult]]:
@@ -99,13 +100,19 @@ def _read_yaml(path: Path) -> Response:
     if not isinstance(d, dict) or not isinstance(d.get("questions"), list):
         raise InputError(shown, 1, "not a filled-in quiz sheet: expected 'sheet', 'student' and 'questions'")
     answers: dict[str, Any] = {}
+    problems = []
     for i, q in enumerate(d["questions"]):
         if not isinstance(q, dict) or ("id" not in q and "number" not in q):
             raise InputError(shown, loaded.line_of(("questions", i)), "each question needs its 'id' (or 'number') and 'answer'")
-        answers[str(q.get("id", q.get("number")))] = q.get("answer")
+        ident = str(q.get("id", q.get("number")))
+        if ident in answers:  # never let a later entry overwrite an answer silently
+            problems.append(f"line {loaded.line_of(('questions', i))}: question '{ident}' appears twice; "
+                            "the first answer counts")
+            continue
+        answers[ident] = q.get("answer")
     student = d.get("student") or path.stem
     return Response(str(student), str(d.get("student_id") or ""), shown, answers,
-                    str(d.get("fingerprint") or ""), str(d.get("sheet") or ""))
+                    str(d.get("fingerprint") or ""), str(d.get("sheet") or ""), problems)
 
 
 META = {"student", "name", "student_id", "id", "sis user id", "email", "email address", "sheet", "fingerprint", "section"}
@@ -162,7 +169,8 @@ def grade_response(response: Response, keys: list[Key]) -> StudentResult:
     key = pick_key(response, keys)
     if isinstance(key, str):
         return StudentResult(response.student, response.student_id, response.source, None, refused=key)
-    result = StudentResult(response.student, response.student_id, response.source, key)
+    result = StudentResult(response.student, response.student_id, response.source, key,
+                           problems=list(response.problems))
     matched: set[str] = set()
     for ident in response.answers:
         item = key.item(ident)
@@ -188,7 +196,36 @@ def grade_response(response: Response, keys: list[Key]) -> StudentResult:
 def grade_all(keys: list[Key], paths: list[str | Path]) -> list[StudentResult]:
     responses, refused = read_responses(paths)
     with gc_paused():
-        return [grade_response(r, keys) for r in responses] + refused
+        return once_per_student([grade_response(r, keys) for r in responses]) + refused
+
+
+def once_per_student(results: list[StudentResult]) -> list[StudentResult]:
+    """Each student graded and counted once. The same answers handed in twice (a file given
+    twice, a sheet copied) count once, with a warning; different answers from one student are
+    all refused until the instructor keeps one, as either choice would be a guess."""
+    by_student: dict[str, list[StudentResult]] = {}
+    for r in results:
+        ident = (r.student_id or r.student).strip().casefold()
+        by_student.setdefault(ident, []).append(r)
+    out = []
+    for r in results:
+        ident = (r.student_id or r.student).strip().casefold()
+        same = by_student[ident]
+        if len(same) == 1 or not ident:
+            out.append(r)
+            continue
+        sources = ", ".join(sorted(x.source for x in same))
+        answers = {repr([(i.id, i.response) for i in x.items]) + (x.key.sheet if x.key else x.refused) for x in same}
+        if len(answers) == 1:
+            if r is min(same, key=lambda x: x.source):
+                r.problems.append(f"handed in {len(same)} times ({sources}) with the same answers; graded once")
+                out.append(r)
+        else:
+            r.items = []
+            r.refused = (f"student {r.student} ({r.student_id or 'no id'}) handed in {len(same)} different responses "
+                         f"({sources}); keep one and grade again")
+            out.append(r)
+    return out
 
 
 GRADEBOOK_COLUMNS = ["Student", "ID", "SIS User ID", "Email address", "Score", "Max", "Percentage"]

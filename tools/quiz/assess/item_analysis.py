@@ -36,6 +36,26 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
+def cut_weights(totals: list[float], group: int, top: bool) -> dict[int, float]:
+    """The students of the upper (top) or lower 27 % group, each with a weight: 1 for those
+    clearly inside, and for the students tied at the cut an equal share of the places left,
+    so the group does not depend on the order the responses were given in."""
+    if not group:
+        return {}
+    score = {s: round(t, 9) for s, t in enumerate(totals)}  # sums of floats: ties within rounding
+    ranked = sorted(score.values(), reverse=top)
+    cut = ranked[group - 1]
+    inside = [s for s, t in score.items() if (t > cut if top else t < cut)]
+    tied = [s for s, t in score.items() if t == cut]
+    share = (group - len(inside)) / len(tied)
+    return {**{s: 1.0 for s in inside}, **{s: share for s in tied}}
+
+
+def weighted_mean(pairs: list[tuple[float, float]]) -> float:
+    total = sum(w for _, w in pairs)
+    return sum(x * w for x, w in pairs) / total if total else 0.0
+
+
 @dataclass
 class ItemStats:
     id: str
@@ -91,19 +111,18 @@ def _analyse(results: list[StudentResult]) -> Analysis:
     percents = [100 * t / m if m else 0.0 for t, m in zip(totals, maxes)]
     n = len(graded)
     group = max(1, round(0.27 * n)) if n else 0
-    ranked = sorted(range(n), key=lambda s: (totals[s], s))
-    lower, upper = set(ranked[:group]), set(ranked[-group:]) if group else set()
+    lower, upper = cut_weights(totals, group, top=False), cut_weights(totals, group, top=True)
     items = []
     for qid in order:
         takers = [s for s in range(n) if qid in rows[s]]
         xs = [rows[s][qid] for s in takers]
         rest = [totals[s] - rows[s][qid] for s in takers]
-        up = [rows[s][qid] for s in takers if s in upper]
-        lo = [rows[s][qid] for s in takers if s in lower]
+        up = [(rows[s][qid], upper[s]) for s in takers if s in upper]
+        lo = [(rows[s][qid], lower[s]) for s in takers if s in lower]
         keyitem = info[qid]
         stats = ItemStats(qid, keyitem.question.type, keyitem.question.prompt, len(takers), mean(xs),
                           pearson(xs, rest) if len(takers) > 1 else None,
-                          (mean(up) - mean(lo)) if up and lo else None)
+                          (weighted_mean(up) - weighted_mean(lo)) if up and lo else None)
         stats.distractors = _distractors(keyitem, [graded[s] for s in takers])
         if stats.discrimination is not None and stats.discrimination < 0:
             stats.flags.append("negative discrimination")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quiz.course.cite import heading_text, human_date, paragraphs
-from quiz.course.corpus import Chapter, Corpus, Source
+from quiz.course.corpus import Chapter, Corpus, Source, short_authors  # noqa: F401 (re-exported for notebooks)
 from quiz.course.lesson import Lesson
 from quiz.textnorm import fold, word_count
 
@@ -123,26 +123,6 @@ def doc_link(docname: str, title: str) -> str:
     """A `{doc}` role with an explicit title; the title is escaped for the role syntax."""
     title = title.replace("`", "'").replace("<", "\u2039").replace(">", "\u203a")
     return f"{{doc}}`{title} </{docname}>`"
-
-
-def short_authors(names: list[str]) -> str:
-    surnames = [_surname(n) for n in names]
-    if not surnames:
-        return ""
-    if len(surnames) == 1:
-        return surnames[0]
-    if len(surnames) == 2:
-        return f"{surnames[0]} and {surnames[1]}"
-    return f"{surnames[0]} et al."
-
-
-def _surname(name: str) -> str:
-    parts = name.split()
-    # "Emily de La Bruyère" -> "de La Bruyère": keep a lower-case particle and what follows
-    for i, p in enumerate(parts[1:], 1):
-        if p[:1].islower():
-            return " ".join(parts[i:])
-    return parts[-1] if parts else name
 
 
 def short_title(source: Source) -> str:

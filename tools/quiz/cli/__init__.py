@@ -18,6 +18,9 @@ COMMANDS = {
     "validate": ("validate_cmd:validate",
                  "Check banks and lessons: schema, answers, objectives, unique ids, and that every quote is found "
                  "verbatim in its chapter."),
+    "lint": ("lint_cmd:lint",
+             "Find item-writing flaws that let a student score without reading, and the scores blind strategies "
+             "get per bank and for the course."),
     "list": ("list_cmd:list_banks", "List banks with their source, chapter, question count and counts by type."),
     "passages": ("passages_cmd:passages", "Find passages of the source texts to quote, and read whole chapters."),
     "generate": ("generate_cmd:generate",
@@ -30,6 +33,9 @@ COMMANDS = {
               "Grade RESPONSES (filled-in sheets, or a CSV with a row per student) against KEY (a key file, or the "
               "directory `quiz generate` wrote, for several variants)."),
     "stats": ("stats_cmd:stats", "Your progress: attempts over time, score and mastery per lesson, weakest objectives first."),
+    "history": ("history_cmd:history",
+                "Your past attempts; with ATTEMPT (a number from the list), that attempt again: each question with "
+                "your answer, the key and the explanation."),
     "review": ("review_cmd:review",
                "Spaced review (FSRS) of every question you have answered: the ones due come back, most overdue "
                "first; each answer reschedules its card and shows the source passage."),
@@ -59,14 +65,40 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _set_today(ctx, param, value):
+    """--today: fix the clock (as $QUIZ_NOW does) for demonstrations and tests."""
+    if value is None:
+        return None
+    import os
+
+    from quiz.errors import InputError
+    from quiz.study.attempts import ENV_NOW, parse_now
+
+    try:
+        parse_now(value)
+    except InputError as exc:
+        raise click.BadParameter(exc.problem.message.replace("$QUIZ_NOW", "--today")) from None
+    os.environ[ENV_NOW] = value
+    return value
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="china-tech-course-quiz", prog_name="quiz")
+@click.option("--today", metavar="DATE", callback=_set_today, expose_value=False, is_eager=True,
+              help="Act as if it were DATE (2026-03-01 or 2026-03-01T09:00, UTC): which reviews are due, the "
+                   "dates saved. For instructors' demonstrations and tests; $QUIZ_NOW does the same.")
 def cli():
     """Author, check, take, grade and export the course's quizzes.
 
     Banks live in quizzes/, lessons in lessons/, the report texts in sources/.
     Run `quiz COMMAND --help` for the details of a command.
     """
+    import os
+
+    if os.environ.get("QUIZ_NOW"):  # a bad $QUIZ_NOW stops every command, not only those that read the clock
+        from quiz.study.attempts import now
+
+        now()
 
 
 def main() -> None:

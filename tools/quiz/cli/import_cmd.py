@@ -20,9 +20,10 @@ from quiz.cli._common import fail_on_input_error
 def import_bank(file, fmt, out, chapter, title, force):
     """Convert an existing GIFT or Moodle XML question bank FILE into the YAML bank format.
 
-    Every question is marked `needs_passage: true`: `quiz validate` lists them until
-    each has a verbatim passage quote from its chapter (find one with `quiz passages
-    search`) and the mark is removed. What the source lacks and the format asks for (an
+    A question without a passage quote is marked `needs_passage: true`: `quiz validate`
+    lists them until each has a verbatim passage quote from its chapter (find one with
+    `quiz passages search`) and the mark is removed; a question exported by `quiz export`
+    brings its quote and chapter back. What the source lacks and the format asks for (an
     explanation, feedback on a wrong choice) is written as a `TODO:` placeholder, and
     every question that changed or could not be converted is reported on standard error.
     """
@@ -40,7 +41,7 @@ def import_bank(file, fmt, out, chapter, title, force):
     result = import_file(src, dst, fmt, chapter=chapter, title=title)
     for w in result.warnings:
         click.echo(str(w), err=True)
-    header = (f"# Imported by `quiz import` from {src.name}. Every question still needs a passage:\n"
+    header = (f"# Imported by `quiz import` from {src.name}. A question marked needs_passage needs a passage:\n"
               "# put the chapter's verbatim words in passage.quote (`quiz passages search WORDS`), replace\n"
               "# each TODO, then delete the question's `needs_passage: true` line. `quiz validate` lists them.\n")
     try:

@@ -15,43 +15,55 @@ from quiz.cli._common import fail_on_input_error
 @fail_on_input_error
 def stats(db, plot, as_json):
     """Your progress: attempts over time, score and mastery per lesson, weakest objectives first."""
-    from quiz.study.attempts import Store
-    from quiz.study.progress import compute, plot_mastery
+    from quiz.study.attempts import Store, existing_db
+    from quiz.study.progress import MASTERY_NOTE, Stats, compute, plot_mastery
+    from quiz.study.render import fmt_score
 
-    store = Store(db)
-    result = compute(store)
-    store.close()
+    path = existing_db(db)
+    if path is None:
+        result = Stats([], [], [])
+    else:
+        store = Store(path)
+        result = compute(store)
+        store.close()
     if plot:
         plot_mastery(result, plot)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = Console()
+    console = Console(highlight=False)
     if not result.attempts:
         console.print("No attempts yet. Start with `quiz take nbr-00`.")
         return
-    t = Table(title="Attempts")
+    t = Table(title="Attempts (`quiz history N` shows one again)")
     for col in ("#", "started", "quiz", "mode", "answered", "score"):
         t.add_column(col)
     for a in result.attempts:
-        t.add_row(str(a["id"]), a["started_at"][:16].replace("T", " "), a["title"], a["mode"],
-                  f"{a['answered']}/{a['questions']}" + ("" if a["finished"] else " (unfinished)"), f"{a['percent']:.0f}%")
+        t.add_row(str(a["id"]), a["started_at"][:16].replace("T", " "), escape(a["title"]), a["mode"],
+                  f"{a['answered']}/{a['questions']}" + ("" if a["finished"] else " (unfinished)"),
+                  f"{fmt_score(a['score'])} ({a['percent']:.0f}%)")
     console.print(t)
-    t = Table(title="Lessons")
-    for col in ("lesson", "answers", "score", "mastery", "coverage"):
+    t = Table(title="Lessons", caption=MASTERY_NOTE, caption_justify="left")
+    for col in ("lesson", "answers", "score", "mastery", "seen"):
         t.add_column(col)
     for r in result.lessons:
-        t.add_row(r["bank"], str(r["answered"]), f"{r['score']:.0f}%", f"{100 * r['mastery']:.0f}%",
-                  f"{r['questions_seen']}/{r['bank_size']}")
+        t.add_row(f"{escape(r['title'])}\n[dim]{escape(r['bank'])}[/dim]", str(r["answered"]), f"{r['score']:.0f}%",
+                  f"{100 * r['mastery']:.0f}%", f"{r['questions_seen']}/{r['bank_size']}")
     console.print(t)
     t = Table(title="Objectives, weakest first")
-    for col in ("objective", "lesson", "seen", "score"):
+    for col in ("objective", "seen", "score"):
         t.add_column(col)
     for r in result.objectives:
-        t.add_row(r["objective"], r["bank"], str(r["questions_seen"]), f"{r['score']:.0f}%")
+        t.add_row(f"{escape(r['text'] or r['objective'])}\n[dim]{escape(r['objective'])}[/dim]", str(r["questions_seen"]),
+                  f"{r['score']:.0f}%")
     console.print(t)
+    if result.due:
+        console.print(f"[bold]{result.due} question(s) due for review now[/bold]: `quiz review` asks them.")
+    elif result.next_due:
+        console.print(f"No reviews due now; the next at {result.next_due[:16].replace('T', ' ')} UTC.")
     if plot:
         console.print(f"Chart written to {plot}")

@@ -27,12 +27,17 @@ def read_answers(path: str) -> dict:
 @click.option("-n", "--count", type=click.IntRange(min=1), help="How many questions (default: 10, or all on a sheet).")
 @click.option("--seed", type=int, help="Seed for the choice of questions and their order.")
 @click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True,
-              help="practice: feedback and the source passage after each answer; exam: only at the end.")
-@click.option("--types", help="Only these question types, comma-separated.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Minutes allowed; the time left is shown.")
+              help="practice: feedback and the source passage after each answer, until you press Enter; exam: "
+              "nothing until the end, then every question with your answer, the key and the explanation.")
+@click.option("--types", help="Only these question types, comma-separated: single, multiple, true_false, short, "
+              "numeric, cloze, matching, ordering.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1),
+              help="Minutes allowed. The time left counts down on screen, the quiz is submitted at 0:00, and the "
+              "clock keeps running if you stop and resume.")
 @click.option("--answers", "answers_file", type=click.Path(exists=True, dir_okay=False),
               help="Answer from this YAML file (question id: answer) instead of the keyboard.")
-@click.option("--resume", is_flag=True, help="Continue the last unfinished attempt where it stopped.")
+@click.option("--resume", "resume", is_flag=False, flag_value="last", default=None, metavar="[ATTEMPT]",
+              help="Continue the last unfinished attempt (or attempt number ATTEMPT) where it stopped.")
 @click.option("--db", type=click.Path(dir_okay=False), envvar="QUIZ_DB",
               help="Attempts database (default: your data directory; or $QUIZ_DB).")
 @fail_on_input_error
@@ -50,18 +55,27 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
     from quiz.study.session import Plan, plan_from_banks, plan_from_sheet, run
     from quiz.study.terminal import TerminalUI
 
+    if types:
+        from quiz.model import TYPES
+
+        unknown = [t for t in csv_list(types) if t not in TYPES]
+        if unknown:
+            raise click.BadParameter(f"{', '.join(unknown)} is not a question type; the types are "
+                                     f"{', '.join(TYPES)}", param_hint="--types")
     store = Store(db)
     answers = read_answers(answers_file) if answers_file else None
     ui = TerminalUI(answers=answers)
     attempt_id = None
     if resume:
-        row = store.last_unfinished()
+        row = store.last_unfinished() if resume == "last" else _numbered_attempt(store, resume)
         if row is None:
             click.echo("No unfinished attempt to resume.", err=True)
             raise SystemExit(1)
         plan, mode, attempt_id = Plan.from_json(row.plan), row.plan.get("mode", row.mode), row.id
         done = len(store.answered_positions(row.id))
-        click.echo(f"Resuming attempt {row.id} ({plan.title}): {done} of {len(plan.items)} answered.", err=True)
+        ui.notice(f"Resuming attempt {row.id} ({plan.title}): {done} of {len(plan.items)} answered.")
+        if plan.time_limit:
+            ui.notice("The time limit counts from the start of the attempt: the clock kept running while you were away.")
     else:
         if not source:
             raise click.UsageError("give a bank (file or id) or a sheet, or --resume")
@@ -76,14 +90,31 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
         else:
             plan = plan_from_banks(list(source), count or 10, seed, Filters(types=csv_list(types)))
         plan.time_limit = time_limit
+        waiting = store.last_unfinished()
+        if waiting is not None:
+            ui.notice(f"Note: attempt {waiting.id} ({waiting.title}) is unfinished; `quiz take --resume {waiting.id}"
+                      + (f" --db {db}" if db else "") + "` continues it. Starting a new attempt.")
     try:
         run(store, plan, mode, ui, attempt_id)
     except (KeyboardInterrupt, EOFError):
-        click.echo("\nStopped. Your answers so far are saved; continue with `quiz take --resume`"
-                   + (f" --db {db}" if db else "") + ".", err=True)
+        click.echo("\nStopped. Your answers so far are saved; continue with `quiz take --resume"
+                   + (f" --db {db}" if db else "") + "`."
+                   + (" The clock keeps running while you are away." if plan.time_limit else ""), err=True)
         raise SystemExit(130) from None
     finally:
         store.close()
+
+
+def _numbered_attempt(store, number: str):
+    """Attempt `number`, if it exists, is unfinished and is not a review session."""
+    if not number.isdecimal():
+        raise click.BadParameter(f"{number!r} is not an attempt number (see `quiz history`)", param_hint="--resume")
+    row = store.attempt(int(number))
+    if row is None or row.mode == "review":
+        raise click.BadParameter(f"there is no attempt {number}; `quiz history` lists them", param_hint="--resume")
+    if row.finished_at is not None:
+        raise click.BadParameter(f"attempt {number} is finished; `quiz history {number}` shows it", param_hint="--resume")
+    return row
 
 
 def _is_sheet(path) -> bool:

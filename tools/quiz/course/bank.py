@@ -180,7 +180,8 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
     common = dict(id=q["id"], prompt=q["prompt"], explanation=q["explanation"],
                   passage=passages[0], more_passages=tuple(passages[1:]), objective=q["objective"],
                   difficulty=q["difficulty"], tags=tuple(q.get("tags", ())), feedback=q.get("feedback", ""),
-                  bank=bank.id, file=f, line=qline)
+                  bank=bank.id, file=f, line=qline,
+                  lint_ignore=tuple(q.get("lint", {}).get("ignore", ())), lint_reason=q.get("lint", {}).get("reason", ""))
     t = q["type"]
     if t in ("single", "multiple"):
         choices = tuple(Choice(c["text"], bool(c.get("correct", False)), c.get("feedback", "")) for c in q["choices"])
@@ -252,6 +253,31 @@ def load_bank(path: str | Path, corpus: Corpus | None = None) -> Bank:
         more = f" (and {len(checked.problems) - 1} more; run `quiz validate`)" if len(checked.problems) > 1 else ""
         raise InputError(p.file, p.line, p.message + more)
     return checked.bank
+
+
+def id_clashes(banks: list[Bank]) -> list[Problem]:
+    """A problem for each question whose id an earlier bank of `banks` already uses. Ids are
+    unique across the course: sheets, keys, responses and attempts find questions by id."""
+    first: dict[str, tuple[str, int]] = {}
+    out = []
+    for b in banks:
+        for q in b.questions:
+            if q.id in first:
+                again = first[q.id] == (q.file, q.line)
+                out.append(Problem(q.file, q.line, f"this bank is given twice (question id '{q.id}' is unique)" if again
+                                   else f"question id '{q.id}' is also used at {first[q.id][0]}:{first[q.id][1]}; "
+                                        "ids are unique across the course: rename one"))
+            first.setdefault(q.id, (q.file, q.line))
+    return out
+
+
+def require_unique_ids(banks: list[Bank]) -> None:
+    """Refuse banks that cannot be combined (InputError at the first clash)."""
+    clashes = id_clashes(banks)
+    if clashes:
+        p = clashes[0]
+        more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        raise InputError(p.file, p.line, p.message + more)
 
 
 def default_bank_paths() -> list[Path]:

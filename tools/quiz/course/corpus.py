@@ -141,3 +141,24 @@ class Corpus:
 @lru_cache(maxsize=None)
 def load_corpus(manifest: Path | None = None) -> Corpus:
     return Corpus(manifest or paths.sources_dir() / "manifest.yaml")
+
+
+def short_authors(names: list[str]) -> str:
+    """Surnames as citations give them: 'Cheung', 'Roberts and Ferguson', 'Roberts et al.'."""
+    surnames = [_surname(n) for n in names]
+    if not surnames:
+        return ""
+    if len(surnames) == 1:
+        return surnames[0]
+    if len(surnames) == 2:
+        return f"{surnames[0]} and {surnames[1]}"
+    return f"{surnames[0]} et al."
+
+
+def _surname(name: str) -> str:
+    parts = name.split()
+    # "Emily de La Bruyère" -> "de La Bruyère": keep a lower-case particle and what follows
+    for i, p in enumerate(parts[1:], 1):
+        if p[:1].islower():
+            return " ".join(parts[i:])
+    return parts[-1] if parts else name

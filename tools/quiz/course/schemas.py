@@ -61,8 +61,20 @@ def fast_validators(which: str):
 FAST_ABOVE = 40  # questions: below this, compiling the fast validators costs more than it saves
 
 
+_many_banks = False
+
+
+def prefer_compiled() -> None:
+    """Use the fast validators for banks (and their lessons) of any size from now on: for a run
+    over many banks (`quiz lint` over the course), where compiling once costs less than
+    importing jsonschema and running it on each."""
+    global _many_banks
+    _many_banks = True
+
+
 def _large(data) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("questions"), list) and len(data["questions"]) > FAST_ABOVE
+    return _many_banks or isinstance(data, dict) and isinstance(data.get("questions"), list) \
+        and len(data["questions"]) > FAST_ABOVE
 
 
 def is_valid_fast(data, which: str) -> bool:
@@ -88,6 +100,16 @@ def _where(path) -> str:
     return "".join(parts)
 
 
+def _inner(error):
+    """For a passage given as a mapping or a list (`oneOf`), the error inside the form given,
+    so the message and its line point at the bad value; else the error itself."""
+    if error.validator == "oneOf" and error.absolute_path and error.absolute_path[-1] == "passage":
+        inner = [e for e in error.context if not (e.validator == "type" and not e.relative_path)]
+        if inner:
+            return max(inner, key=lambda e: len(e.absolute_path))
+    return error
+
+
 def humanize(error) -> str:
     """Turn a jsonschema error into one sentence naming the field."""
     where = _where(error.absolute_path)
@@ -102,6 +124,11 @@ def humanize(error) -> str:
         return f"'{field}' does not belong to this question type"
     if error.validator == "enum":
         return f"{prefix}{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "oneOf" and error.absolute_path and error.absolute_path[-1] == "passage":
+        inner = _inner(error)
+        if inner is not error:
+            return humanize(inner)
+        return f"{prefix}{error.instance!r} is neither a mapping with 'quote' nor a list of such mappings"
     if error.validator == "oneOf":
         return f"{prefix}give either 'start' and 'end', or 'quote'"
     if error.validator == "minItems":
@@ -117,6 +144,7 @@ def schema_errors(loaded: Loaded, which: str) -> list[tuple[Problem, tuple]]:
     for error in validator(which).iter_errors(loaded.data):
         if error.validator in ("if", "allOf"):
             continue
+        error = _inner(error)
         path = tuple(error.absolute_path)
         if error.validator is None:  # a `false` subschema: a key that this question type forbids
             for key in _forbidden_keys(error, loaded.data, path):

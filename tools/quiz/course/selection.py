@@ -38,6 +38,9 @@ def resolve_bank_path(ref: str) -> Path:
     candidate = paths.quizzes_dir() / f"{ref}.yaml"
     if candidate.exists():
         return candidate
+    folded = {f.stem.casefold(): f for f in paths.quizzes_dir().glob("*.yaml")}  # NBR-03 is nbr-03
+    if ref.casefold() in folded:
+        return folded[ref.casefold()]
     raise InputError(ref, 0, "no such bank file or bank id; `quiz list` shows the banks")
 
 
@@ -52,6 +55,10 @@ def select(banks: list[Bank], count: int, rng: random.Random, filters: Filters) 
     available = sum(len(g) for g in groups.values())
     if available < count:
         what = f" matching {filters.describe()}" if filters.describe() else ""
+        if available == 0:
+            types = sorted({q.type for b in banks for q in b.questions})
+            raise InputError(", ".join(b.file for b in banks), 0,
+                             f"no questions{what}; loosen the filters (the types here: {', '.join(types)})")
         raise InputError(", ".join(b.file for b in banks), 0,
                          f"only {available} questions{what}; ask for --count {available} or fewer, or loosen the filters")
     pools = []

@@ -47,6 +47,8 @@ def question_to_dict(q: model.Question) -> dict[str, Any]:
     d["difficulty"] = q.difficulty
     if q.tags:
         d["tags"] = list(q.tags)
+    if q.lint_ignore:
+        d["lint"] = {"ignore": list(q.lint_ignore), "reason": q.lint_reason}
     return d
 
 

@@ -150,6 +150,10 @@ def load_key(path: str | Path) -> Key:
     try:
         for i, q in enumerate(d["questions"]):
             question = question_from_dict(q["question"], q.get("bank", ""), shown, loaded.line_of(("questions", i)))
+            if any(it.question.id == question.id for it in items):
+                raise InputError(shown, loaded.line_of(("questions", i)),
+                                 f"question id '{question.id}' is in this key twice (its banks share ids); "
+                                 "give the questions unique ids and generate the quiz again")
             items.append(KeyItem(int(q["number"]), question, list(q.get("order", []))))
         return Key(d["key"], d.get("title", ""), int(d["seed"]), int(d["variant"]), str(d["fingerprint"]),
                    list(d.get("banks", [])), items, shown)

@@ -8,7 +8,7 @@ from pathlib import Path
 from quiz import paths
 from quiz.course.bank import check_bank
 from quiz.course.corpus import Corpus, load_corpus
-from quiz.course.lesson import check_lesson, load_lesson, references
+from quiz.course.lesson import REFERENCE, check_lesson, load_lesson, references
 from quiz.errors import InputError, Problem
 from quiz.gcpause import gc_paused
 from quiz.textnorm import fold
@@ -67,11 +67,20 @@ def _is_lesson(path: Path) -> bool:
 
 def check_references(lesson) -> list[Problem]:
     """Every {lesson}, {excerpt} and {term} reference names something the course has."""
+    out = []
+    plain = [(text, lesson.objective_lines.get(oid, 1)) for oid, text in lesson.objectives.items()]
+    plain += [(f"{term} {definition}", lesson.front_lines.get(("key_terms", i), 1))
+              for i, (term, definition) in enumerate(lesson.key_terms)]
+    for text, line in plain:
+        m = REFERENCE.search(text)
+        if m:
+            out.append(Problem(lesson.file, line, f"{m.group(0)} in the front matter: objectives and key terms are "
+                                                  "plain text (shown in the terminal and the glossary); refer to "
+                                                  "other lessons in the body"))
     refs = references(lesson)
     if not refs:
-        return []
+        return out
     course = _course_targets(paths.lessons_dir())
-    out = []
     for kind, target, line in refs:
         if kind == "lesson" and target not in course["lesson"]:
             out.append(Problem(lesson.file, line, f"{{lesson}}`{target}`: no lesson has this id; "
@@ -107,6 +116,30 @@ def _course_targets(lessons_dir: Path) -> dict[str, set[str]]:
     return found
 
 
+def _in_course(path: Path) -> bool:
+    return path.resolve().is_relative_to(paths.quizzes_dir().resolve())
+
+
+def _course_ids(targets: list[Path]) -> dict[str, str]:
+    """`file:line` of every question id in the course's banks other than `targets`, so that
+    validating one bank of the course (a file under quizzes/) also catches an id another bank
+    already uses. A bank outside the course stands alone until it is combined with others."""
+    from quiz.course.index import all_bank_paths, bank_at
+
+    chosen = {p.resolve() for p in targets}
+    seen: dict[str, str] = {}
+    for path in all_bank_paths():
+        if path.resolve() in chosen:
+            continue
+        try:
+            bank = bank_at(str(path))
+        except InputError:
+            continue  # validating that bank itself reports why
+        for q in bank.questions:
+            seen.setdefault(q.id, f"{q.file}:{q.line}")
+    return seen
+
+
 def validate(targets: list[str | Path] | None = None, corpus: Corpus | None = None) -> Report:
     with gc_paused():
         return _validate(targets, corpus)
@@ -116,7 +149,7 @@ def _validate(targets: list[str | Path] | None, corpus: Corpus | None) -> Report
     corpus = corpus or load_corpus()
     banks, lessons, missing = collect(targets)
     report = Report(errors=list(missing), unreadable=bool(missing))
-    first_seen: dict[str, str] = {}
+    first_seen = _course_ids(banks) if targets and any(_in_course(p) for p in banks) else {}
     for path in banks:
         try:
             checked = check_bank(path, corpus)

@@ -163,8 +163,9 @@ def number_text(value: float) -> str:
 
 def accepted_forms(answers) -> list[str]:
     """The accepted answers of a typed blank for a target that compares exact text (after
-    case folding): each answer, then the forms without punctuation that differ from every
-    answer (the course folds punctuation; LMSs do not). Case-insensitive repeats are left out."""
+    case folding): each answer, then its folded forms (`model.folded_forms`: punctuation as a
+    space and punctuation dropped) that differ from every answer (the course folds
+    punctuation; LMSs do not). Case-insensitive repeats are left out."""
     return [form for form, _added in accepted_forms_marked(answers)]
 
 
@@ -178,20 +179,10 @@ def accepted_forms_marked(answers) -> list[tuple[str, bool]]:
             seen.add(a.strip().casefold())
             out.append((a.strip(), False))
     for a in answers:
-        f = model.fold_answer(a)
-        if f and f.casefold() not in seen:
-            seen.add(f.casefold())
-            out.append((f, True))
-    return out
-
-
-def dedupe_folded(answers: list[str]) -> list[str]:
-    """Accepted answers without blanks and case-insensitive repeats (for importers)."""
-    out: list[str] = []
-    for a in answers:
-        a = a.strip()
-        if a and a.casefold() not in {o.casefold() for o in out}:
-            out.append(a)
+        for f in model.folded_forms(a):
+            if f and f.casefold() not in seen:
+                seen.add(f.casefold())
+                out.append((f, True))
     return out
 
 
@@ -229,12 +220,13 @@ def citation(q: Question, passage=None) -> str:
 
 
 def source_html(q: Question) -> str:
-    """The passage and citation as an HTML block marked `quiz-source` (the importers
-    recognise it and take the quote back as the passage)."""
+    """The passages and citations as HTML blocks marked `quiz-source`, each chapter in
+    `data-chapter` (the importers recognise them and take the quotes and chapters back)."""
     blocks = []
     for p in q.passages:
         cite = citation(q, p)
-        out = f'<div class="quiz-source"><blockquote>{h(p.quote)}</blockquote>'
+        chapter = html.escape(p.chapter, quote=True)
+        out = f'<div class="quiz-source" data-chapter="{chapter}"><blockquote>{h(p.quote)}</blockquote>'
         if cite:
             out += f"<p><cite>{h(cite)}</cite></p>"
         blocks.append(out + "</div>")

@@ -2,7 +2,9 @@
 
 Every question is written with its id as the GIFT title (`::id::`), in `[html]` format
 (texts are HTML-escaped, then GIFT-escaped: `\\ ~ = # { } :` get a backslash and line
-breaks become `\\n`), under a `$CATEGORY:` per bank. The explanation is the general
+breaks become `\\n`; a `*` in a typed answer gets one too, or Moodle reads it as a
+wildcard), under a `$CATEGORY:` per bank followed by a `// title:` comment. Before each
+question, `// [id:…] [tag:…]` gives Moodle its ID number and tags. The explanation is the general
 feedback (`####`), followed by the source passage and its citation.
 
 | bank type    | GIFT                                                                  |
@@ -73,11 +75,15 @@ def render(source: ExportSource, **_options) -> tuple[str, list[ExportWarning]]:
     warnings: list[ExportWarning] = []
     out = [f"// {source.title}", f"// {len(source)} questions, written by `quiz export --format gift`.", ""]
     for group in source.groups:
-        out += [f"$CATEGORY: $course$/top/{group.id}", ""]
+        out += [f"$CATEGORY: $course$/top/{group.id}", "", f"// title: {_one_line(group.title)}", ""]
         for item in group.items:
             for block in question_blocks(item, warnings):
                 out += [block, ""]
     return "\n".join(out).rstrip() + "\n", warnings
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def export(source: ExportSource, out_path: str | Path, **options) -> list[ExportWarning]:
@@ -86,10 +92,20 @@ def export(source: ExportSource, out_path: str | Path, **options) -> list[Export
     return warnings
 
 
-def _comment(q: model.Question) -> str:
-    """A comment line before each question (Moodle ignores it; `quiz import` reads it back)."""
+def _bracketed(text: str) -> str:
+    """A value inside Moodle's `[id:…]` / `[tag:…]` comments: backslash and `]` escaped."""
+    return text.replace("\\", "\\\\").replace("]", "\\]")
+
+
+def _comment(q: model.Question, idnumber: str | None = None) -> str:
+    """The comment lines before each question: `// [id:…] [tag:…]…`, which Moodle's GIFT
+    reader takes as the question's ID number and tags (its own, `objective:<id>` and
+    `difficulty:<n>`, as in Moodle XML), then the id, type, objective and difficulty that
+    `quiz import` reads back."""
+    tags = [*q.tags, f"objective:{q.objective}", f"difficulty:{q.difficulty}"]
+    moodle = f"// [id:{_bracketed(idnumber or q.id)}] " + " ".join(f"[tag:{_bracketed(t)}]" for t in tags)
     unit = f" · unit {q.unit}" if isinstance(q, model.Numeric) and q.unit else ""
-    return f"// {q.id} · {q.type} · objective {q.objective} · difficulty {q.difficulty}{unit}"
+    return f"{moodle}\n// {q.id} · {q.type} · objective {q.objective} · difficulty {q.difficulty}{unit}"
 
 
 def _answers_block(lines: list[str], general: str) -> str:
@@ -146,7 +162,7 @@ def question_blocks(item: Item, warnings: list[ExportWarning]) -> list[str]:
         for k, blank in enumerate(q.blanks, 1):
             lines = [_accepted(a, added) for a, added in accepted_forms_marked(blank)]
             title = esc(f"{q.id} (blank {k} of {n})")
-            blocks.append(f"{_comment(q)}\n::{title}::[html]{shown}<br><br>Blank [{k}]\\: "
+            blocks.append(f"{_comment(q, f'{q.id} (blank {k} of {n})')}\n::{title}::[html]{shown}<br><br>Blank [{k}]\\: "
                           f"{_answers_block(lines, general)}")
         return blocks
 
@@ -169,7 +185,8 @@ def question_blocks(item: Item, warnings: list[ExportWarning]) -> list[str]:
 def _accepted(answer: str, added: bool) -> str:
     """An accepted answer; the punctuation-free forms the export adds are written `=%100%`
     (the same grade as `=`), which tells `quiz import` to leave them out again."""
-    return f"=%100%{esc(answer)}" if added else f"={esc(answer)}"
+    text = esc(answer).replace("*", "\\*")  # Moodle reads an unescaped * as a wildcard
+    return f"=%100%{text}" if added else f"={text}"
 
 
 def _match_side(text: str, q: model.Question, warnings: list[ExportWarning], left: bool) -> str:

@@ -37,6 +37,7 @@ and the output is the same on every run. True/false keeps True before False.
 from __future__ import annotations
 
 import html
+import math
 import random
 from typing import Iterable
 
@@ -52,6 +53,7 @@ from quiz.model import (
     TrueFalse,
     cloze_display,
     fold_answer,
+    folded_forms,
     typo_allowance,
 )
 
@@ -170,15 +172,16 @@ def _choice_question(q: Question, prompt: str, choices: list[tuple[str, bool, st
 def _string(q: Question, prompt: str, accepted: list[str], part: tuple[int, int] | None = None, ask: str = "") -> dict:
     answers, seen = [], set()
     for a in accepted:
-        for form in (a.strip(), fold_answer(a)):
+        for form in (a.strip(), *folded_forms(a)):
             if not form or form.casefold() in seen:
                 continue
             seen.add(form.casefold())
             entry = {"answer": form, "correct": True, "match_case": False, "feedback": _right(q)}
             allowance = typo_allowance(fold_answer(form))
             if allowance:
-                # jupyterquiz accepts when 1 - distance / longer length >= threshold
-                entry["fuzzy_threshold"] = round(1 - allowance / max(1, len(form)), 4)
+                # jupyterquiz accepts when 1 - distance / longer length >= threshold: rounded down,
+                # or a typo at exactly the allowance (1 - 1/9 = 0.88888…) falls short of 0.8889
+                entry["fuzzy_threshold"] = math.floor((1 - allowance / max(1, len(form))) * 10_000) / 10_000
             answers.append(entry)
     answers.append({"type": "default", "feedback": _wrong(q)})
     out = {"question": _question_text(q, prompt, part, ask), "type": "string", "answers": answers, "id": q.id}

@@ -65,7 +65,7 @@ def render(source: ExportSource, ordering: str = "ordering", **_options) -> tupl
         cat = etree.SubElement(root, "question", type="category")
         _text(etree.SubElement(cat, "category"), f"$course$/top/{group.id}")
         info = etree.SubElement(cat, "info", format="html")
-        _text(info, h(group.title))
+        _text(info, f'<p class="quiz-bank-title">{h(group.title)}</p>')  # `quiz import` takes the title back
         etree.SubElement(cat, "idnumber")
         for item in group.items:
             root.append(question_element(item, warnings, shuffle, ordering))
@@ -98,7 +98,7 @@ def _sub(parent, tag: str, value: str | None = None):
     return el
 
 
-def _head(q: model.Question, qtype: str, prompt_html: str, general: str):
+def _head(q: model.Question, qtype: str, prompt_html: str, general: str, idnumber: bool = True):
     el = etree.Element("question", type=qtype)
     _text(_sub(el, "name"), q.id)
     _html(el, "questiontext", prompt_html)
@@ -106,7 +106,8 @@ def _head(q: model.Question, qtype: str, prompt_html: str, general: str):
     _sub(el, "defaultgrade", "1")
     _sub(el, "penalty", "0.3333333")
     _sub(el, "hidden", "0")
-    _sub(el, "idnumber", q.id)
+    if idnumber:  # Moodle's cloze import (import_multianswer) reads no idnumber: the name carries the id
+        _sub(el, "idnumber", q.id)
     return el
 
 
@@ -141,12 +142,31 @@ def shortanswer_escape(text: str) -> str:
     return text.replace("*", "\\*")
 
 
+# Moodle's embedded-answers reader (question/type/multianswer/questiontype.php,
+# qtype_multianswer_extract_question) splits a blank's alternatives at `~`, `#` and `}` not
+# preceded by a backslash (nor, for `#`, by `&`), then html_entity_decode()s each answer and
+# feedback and turns only `\}` and `\#` back into `}` and `#`: any other backslash (`\/`,
+# `\~`, `\"`) stays in the answer and the student's typing never matches it. So the
+# specials are written as numeric character references, which pass the split untouched and
+# decode to the character itself.
+_CLOZE_REFS = {"\\": "&#92;", "}": "&#125;", "~": "&#126;", "{": "&#123;"}
+
+
 def cloze_escape(text: str) -> str:
-    """An answer inside a Moodle cloze blank: HTML-escaped (the question text is HTML),
-    and `\\ } # ~ / "` escaped with a backslash as the cloze syntax asks."""
-    out = h(text)
-    for ch in '\\}#~/"':
-        out = out.replace(ch, "\\" + ch)
+    """An answer inside a Moodle cloze blank, as the reader above decodes it back to `text`;
+    a `*` gets a backslash (the short-answer blank reads a bare one as a wildcard)."""
+    out = h(text).replace("#", "&#35;")
+    for ch, ref in _CLOZE_REFS.items():
+        out = out.replace(ch, ref)
+    return out.replace("*", "\\*")
+
+
+def cloze_feedback(text: str) -> str:
+    """Feedback inside a cloze blank: decoded once by the reader, then shown as HTML, so it is
+    escaped twice; `~` and `}` would end it."""
+    out = h(h(text))
+    for ch, ref in _CLOZE_REFS.items():
+        out = out.replace(ch, ref.replace("&", "&amp;") if ch == "\\" else ref)
     return out
 
 
@@ -207,9 +227,10 @@ def question_element(item: Item, warnings: list[ExportWarning], shuffle: bool = 
                 pieces.append(h(part))
                 continue
             alts = [("%100%" if added else "=") + cloze_escape(a) for a, added in accepted_forms_marked(part)]
+            if q.feedback:  # the reader keeps no question-level feedback: each blank's catch-all gives it
+                alts.append("*#" + cloze_feedback(q.feedback))
             pieces.append("{1:SHORTANSWER:" + "~".join(alts) + "}")
-        el = _head(q, "cloze", f"<p>{''.join(pieces)}</p>", general)
-        _combined_feedback(el, q)
+        el = _head(q, "cloze", f"<p>{''.join(pieces)}</p>", general, idnumber=False)
     elif isinstance(q, model.Matching):
         el = _head(q, "matching", prompt, general)
         _sub(el, "shuffleanswers", "true")

@@ -63,6 +63,20 @@ def _id(kind: str, text: str) -> str:
     return f"quiz_{kind}_{short_hash(text, 32)}"
 
 
+def _label_id(kind: str, text: str, taken: set[int]) -> str:
+    """A response's identifier, `quiz_<kind>_<number>`. Canvas's converter takes the first run
+    of digits in a response label's identifier as its id (answers and matches are keyed by
+    it), so the only digits are the number, nine of them derived from `text`, and `taken`
+    (the numbers already used in one item) keeps two labels of an item from sharing it."""
+    salt = 0
+    while True:
+        n = 100_000_000 + int(short_hash(f"{kind}:{text}:{salt}" if salt else f"{kind}:{text}", 16), 16) % 900_000_000
+        if n not in taken:
+            taken.add(n)
+            return f"quiz_{kind}_{n}"
+        salt += 1
+
+
 class _Builder:
     """Elements in the QTI namespace."""
 
@@ -194,6 +208,7 @@ def item_element(it: Item, warnings: list[ExportWarning]):
     order = lms_order(it)
     prompt = f"<p>{h(q.prompt)}</p>"
     choice_feedback: list[tuple[str, str]] = []
+    taken: set[int] = set()  # the numbers of this item's response identifiers (`_label_id`)
 
     if isinstance(q, (model.Single, model.Multiple, model.TrueFalse)):
         if isinstance(q, model.TrueFalse):
@@ -201,7 +216,7 @@ def item_element(it: Item, warnings: list[ExportWarning]):
         else:
             qtype = "multiple_choice_question" if isinstance(q, model.Single) else "multiple_answers_question"
             choices = [(q.choices[i].text, q.choices[i].correct, q.choices[i].feedback) for i in order]
-        idents = [_id("choice", f"{q.id}:{text}") for text, _, _ in choices]
+        idents = [_label_id("choice", f"{q.id}:{text}", taken) for text, _, _ in choices]
         _metadata(item, qtype, ",".join(idents), ref)
         pres = Q.el(item, "presentation")
         _material(pres, prompt)
@@ -259,7 +274,8 @@ def item_element(it: Item, warnings: list[ExportWarning]):
                 names.append(f"blank{len(names) + 1}")
                 text.append(f"[{names[-1]}]")
         blanks = [p for p in parts if isinstance(p, list)]
-        answer_ids = [[_id("answer", f"{q.id}:{name}:{a}") for a in accepted_forms(b)] for name, b in zip(names, blanks)]
+        answer_ids = [[_label_id("answer", f"{q.id}:{name}:{a}", taken) for a in accepted_forms(b)]
+                      for name, b in zip(names, blanks)]
         _metadata(item, "fill_in_multiple_blanks_question", ",".join(x for ids in answer_ids for x in ids), ref)
         pres = Q.el(item, "presentation")
         _material(pres, f"<p>{''.join(text)}</p>")
@@ -271,8 +287,8 @@ def item_element(it: Item, warnings: list[ExportWarning]):
                 _material(Q.el(rc, "response_label", ident=ident), a, texttype="text/plain")
         rp = _resprocessing(item)
         _other_feedback(rp, "general_fb")
-        for name, ids in zip(names, answer_ids):
-            _add_score(rp, f"response_{name}", ids[0], len(names))
+        for k, (name, ids) in enumerate(zip(names, answer_ids)):
+            _add_score(rp, f"response_{name}", ids[0], len(names), k)
     elif isinstance(q, (model.Matching, model.Ordering)):
         if isinstance(q, model.Ordering):
             warnings.append(ExportWarning(q.id, "ordering written as a matching question of each item to its "
@@ -284,8 +300,8 @@ def item_element(it: Item, warnings: list[ExportWarning]):
         else:
             pairs = [q.pairs[i] for i in order]
             rights = list(q.rights)
-        left_ids = [_id("left", f"{q.id}:{left}") for left, _ in pairs]
-        right_ids = {r: _id("right", f"{q.id}:{r}") for r in rights}
+        left_ids = [_label_id("left", f"{q.id}:{left}", taken) for left, _ in pairs]
+        right_ids = {r: _label_id("right", f"{q.id}:{r}", taken) for r in rights}
         _metadata(item, "matching_question", ",".join(left_ids), ref)
         pres = Q.el(item, "presentation")
         _material(pres, prompt)
@@ -297,8 +313,8 @@ def item_element(it: Item, warnings: list[ExportWarning]):
                 _material(Q.el(rc, "response_label", ident=right_ids[r]), r, texttype=None)
         rp = _resprocessing(item)
         _other_feedback(rp, "general_fb")
-        for lid_ident, (_, right) in zip(left_ids, pairs):
-            _add_score(rp, f"response_{lid_ident}", right_ids[right], len(pairs))
+        for k, (lid_ident, (_, right)) in enumerate(zip(left_ids, pairs)):
+            _add_score(rp, f"response_{lid_ident}", right_ids[right], len(pairs), k)
     else:
         raise TypeError(f"no QTI form for question type {q.type!r}")
 
@@ -312,10 +328,13 @@ def item_element(it: Item, warnings: list[ExportWarning]):
     return item
 
 
-def _add_score(rp, respident: str, value: str, n: int) -> None:
+def _add_score(rp, respident: str, value: str, n: int, k: int) -> None:
+    """Part k (0-based) of n: 100/n to two decimals, the last part taking the rest, so that
+    all parts right add up to exactly 100 (three parts: 33.33 + 33.33 + 33.34)."""
     rc = Q.el(rp, "respcondition")
     Q.el(Q.el(rc, "conditionvar"), "varequal", value, respident=respident)
-    Q.el(rc, "setvar", f"{100 / n:.2f}", varname="SCORE", action="Add")
+    share = round(100 / n, 2) if k < n - 1 else round(100 - round(100 / n, 2) * (n - 1), 2)
+    Q.el(rc, "setvar", f"{share:.2f}", varname="SCORE", action="Add")
 
 
 def _num(value: float) -> str:

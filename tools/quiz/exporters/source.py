@@ -22,7 +22,7 @@ def load_source(refs: list[str], title: str | None = None) -> ExportSource:
         raise InputError(sheets[0], 0, "export a generated sheet on its own, not together with other sources")
     if sheets:
         return _from_key(refs[0], kinds[0][1], title)
-    from quiz.course.bank import load_bank
+    from quiz.course.bank import load_bank, require_unique_ids
     from quiz.course.selection import resolve_bank_path
 
     paths = [resolve_bank_path(ref) for ref in refs]
@@ -32,12 +32,7 @@ def load_source(refs: list[str], title: str | None = None) -> ExportSource:
             raise InputError(ref, 0, f"this bank is given twice (also as {seen[p.resolve()]})")
         seen[p.resolve()] = ref
     banks = [load_bank(p) for p in paths]
-    ids: dict[str, str] = {}
-    for b in banks:
-        for q in b.questions:
-            if q.id in ids:
-                raise InputError(b.file, q.line, f"question id '{q.id}' is also in {ids[q.id]}; ids must be unique")
-            ids[q.id] = b.file
+    require_unique_ids(banks)
     return from_banks(banks, title)
 
 

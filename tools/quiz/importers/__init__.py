@@ -1,8 +1,8 @@
 """Importers: an instructor's existing GIFT or Moodle XML bank into the YAML bank format.
 
-`quiz import FILE --format gift|moodle -o BANK.yaml` runs `import_file`; every imported
-question is marked `needs_passage: true`, which `quiz validate` lists until a passage
-quote from the chapter is added.
+`quiz import FILE --format gift|moodle -o BANK.yaml` runs `import_file`; an imported
+question without a passage quote is marked `needs_passage: true`, which `quiz validate`
+lists until a quote from the chapter is added.
 
 May import: quiz.course, quiz.assess, the ground, and quiz.exporters.common (an importer
 undoes what an exporter writes, such as a numeric question's unit suffix).

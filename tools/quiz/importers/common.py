@@ -4,7 +4,7 @@ Each importer (gift, moodle) reads its file into `Raw` questions: the answer dat
 of the eight types in bank-format keys, plus what the source knew of the question (title,
 category, tags, general feedback). `build_bank` makes the bank: ids, objectives (one per
 category, or the ids written by `quiz export` when present), `needs_passage: true` on
-every question, and placeholders starting with `TODO:` where the bank format asks for
+every question whose quote did not come back, and placeholders starting with `TODO:` where the bank format asks for
 something the source did not have (an explanation, a wrong choice's feedback). Every
 question is checked by the bank loader's own rules before it is written; one that cannot
 be made valid is left out with a warning naming it, never silently.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quiz.exporters.common import dedupe_folded, positions_to_order
+from quiz.exporters.common import positions_to_order
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -47,6 +47,9 @@ class Raw:
     quote: str = ""
     objective: str = ""
     difficulty: int | None = None
+    chapter: str = ""  # the passage's chapter, as `quiz export` wrote it (data-chapter)
+    group_title: str = ""  # the title of the bank the question was exported from
+    more_sources: tuple[tuple[str, str], ...] = ()  # (quote, chapter) of any further passages
 
     @property
     def where(self) -> str:
@@ -70,6 +73,9 @@ class Extracted:
     text: str
     feedback: str = ""  # a <p class="quiz-feedback"> written by `quiz export`
     quote: str = ""  # the blockquote of a <div class="quiz-source"> written by `quiz export`
+    chapter: str = ""  # that div's data-chapter
+    more_sources: tuple[tuple[str, str], ...] = ()  # (quote, chapter) of further quiz-source divs
+    images: int = 0  # <img> elements dropped with the markup (the bank format holds text)
 
 
 def html_to_text(fragment: str) -> Extracted:
@@ -86,17 +92,23 @@ def html_to_text(fragment: str) -> Extracted:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:  # not HTML after all: keep the text as written
         return Extracted(fragment.strip())
-    feedback = quote = ""
+    feedback = ""
+    sources: list[tuple[str, str]] = []
+    images = 0
     for el in list(root.iter()):
+        if isinstance(el.tag, str) and el.tag.lower() == "img":
+            images += 1
         classes = (el.get("class") or "").split() if isinstance(el.tag, str) else []
         if "quiz-feedback" in classes:
             feedback = _text_of(el)
             _drop(el)
         elif "quiz-source" in classes:
             bq = el.find(".//blockquote")
-            quote = _text_of(bq) if bq is not None else ""
+            sources.append((_text_of(bq) if bq is not None else "", (el.get("data-chapter") or "").strip()))
             _drop(el)
-    return Extracted(_text_of(root), feedback, quote)
+    quote, chapter = sources[0] if sources else ("", "")
+    return Extracted(_text_of(root), feedback, quote, chapter, images=images,
+                     more_sources=tuple(s for s in sources[1:] if s[0]))
 
 
 def _drop(el) -> None:
@@ -149,6 +161,20 @@ def _flow(text: str) -> str:
 
 # -- building the bank ----------------------------------------------------------------------
 
+def split_tags(values: list[str]) -> tuple[list[str], str, int | None]:
+    """Moodle tags as `quiz export` writes them: (the question's tags, its objective from
+    `objective:<id>`, its difficulty from `difficulty:<n>`)."""
+    tags, objective, difficulty = [], "", None
+    for value in (v.strip() for v in values):
+        if value.startswith("objective:"):
+            objective = value[len("objective:"):].strip()
+        elif value.startswith("difficulty:") and value[len("difficulty:"):].strip() in ("1", "2", "3"):
+            difficulty = int(value[len("difficulty:"):].strip())
+        elif value:
+            tags.append(value)
+    return tags, objective, difficulty
+
+
 def category_name(category: str) -> str:
     """The last part of an LMS category path ('$course$/top/Week 1' -> 'Week 1')."""
     parts = [p for p in re.split(r"(?<!/)/(?!/)", category or "") if p and p not in ("$course$", "$system$", "$module$", "$cat1$", "top")]
@@ -170,6 +196,8 @@ def build_bank(raws: list[Raw], bank_id: str, title: str, chapter: str | None, s
     for n, raw in enumerate(raws, 1):
         d = dict(raw.data)
         _positions_to_ordering(d)
+        if d.get("type") == "short":
+            d["answers"] = merge_folded(d.get("answers", []))
         qid = raw.title.strip() if raw.title and ID_PATTERN.match(raw.title.strip()) else ""
         if not qid or qid in used_ids:
             qid = _next_id(bank_id, used_ids, n)
@@ -198,8 +226,14 @@ def build_bank(raws: list[Raw], bank_id: str, title: str, chapter: str | None, s
         if not d.get("explanation"):
             todo.append("explanation")
         passage: dict[str, Any] = {"quote": raw.quote or TODO_QUOTE}
+        if raw.quote and raw.chapter and raw.chapter != chapter and ID_PATTERN.match(raw.chapter):
+            passage["chapter"] = raw.chapter  # a quote from another chapter than the bank's
         out["passage"] = passage
-        out["needs_passage"] = True
+        if raw.quote and raw.more_sources:  # a question that compares passages quotes each
+            out["passage"] = [passage] + [{"quote": q, **({"chapter": c} if c and c != chapter else {})}
+                                          for q, c in raw.more_sources]
+        if not raw.quote:  # a quote that came back is checked by `quiz validate` like any other
+            out["needs_passage"] = True
         out["objective"] = objective
         out["difficulty"] = raw.difficulty if raw.difficulty in (1, 2, 3) else 2
         tags = []
@@ -210,7 +244,8 @@ def build_bank(raws: list[Raw], bank_id: str, title: str, chapter: str | None, s
         if tags:
             out["tags"] = tags
         try:
-            question_from_dict({**out, "passage": {**passage, "chapter": chapter or "imported"}},
+            listed = out["passage"] if isinstance(out["passage"], list) else [out["passage"]]
+            question_from_dict({**out, "passage": [{**p, "chapter": p.get("chapter", chapter or "imported")} for p in listed]},
                                bank_id, raw.where, raw.line)
         except Exception as exc:  # noqa: BLE001 - InputError or a schema message
             msg = re.sub(r"^question \S+: ", "", getattr(getattr(exc, "problem", None), "message", str(exc)))
@@ -306,7 +341,7 @@ def _merge_split_cloze(raws: list[Raw], warnings: list[ImportWarning]) -> list[R
             continue
         prompt = stem[: stem.rindex(marker)]
         for k, p in enumerate(parts, 1):
-            blank = "{{" + "|".join(a.replace("|", "/") for a in dedupe_folded(p.data["answers"])) + "}}"
+            blank = "{{" + "|".join(a.replace("|", "/") for a in clean_short_answers(p.data["answers"])) + "}}"
             if f"[{k}] _____" not in prompt:
                 ok = False
                 break
@@ -321,7 +356,7 @@ def _merge_split_cloze(raws: list[Raw], warnings: list[ImportWarning]) -> list[R
             if first.data.get(key):
                 data[key] = first.data[key]
         out.append(Raw(data, first.line, m.group("id"), first.category, first.tags, first.quote,
-                       first.objective, first.difficulty))
+                       first.objective, first.difficulty, first.chapter, first.group_title, first.more_sources))
         i += n
     return out
 
@@ -363,8 +398,43 @@ def choice_list(choices: list[tuple[str, float, str]], single_hint: bool | None,
     return {"type": kind, "choices": out}
 
 
-def clean_short_answers(answers: list[str]) -> list[str]:
-    return dedupe_folded([a.strip() for a in answers if a and a.strip() and a.strip() != "*"])
+def merge_folded(answers: list[str]) -> list[str]:
+    """Short answers that the course's folding makes one ("U.S." and "u s", which an LMS lists
+    apart, and Moodle exports with the same grade) merged into the first: the bank refuses
+    such repeats, and they are never a reason to leave a question out."""
+    from quiz.model import fold_answer
+
+    out: list[str] = []
+    seen: set[str] = set()
+    for a in answers:
+        key = fold_answer(a) or a.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
+def clean_short_answers(answers: list[str], where: str = "", warnings: list[ImportWarning] | None = None) -> list[str]:
+    """Accepted answers as the bank keeps them. Moodle's wildcard `*` has no equivalent (the
+    course compares whole folded answers): `\\*` is a literal star, and an answer with an
+    unescaped `*` is left out with a warning. Case-insensitive repeats are merged."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for a in answers:
+        a = (a or "").strip()
+        if not a or a == "*":
+            continue
+        if re.search(r"(?<!\\)\*", a):
+            if warnings is not None:
+                warnings.append(ImportWarning(where, f"the answer '{a}' uses Moodle's wildcard *, which the bank "
+                                                     "format cannot express; it is left out (list the accepted "
+                                                     "forms instead)"))
+            continue
+        a = a.replace("\\*", "*")
+        if a.casefold() not in seen:
+            seen.add(a.casefold())
+            out.append(a)
+    return out
 
 
 def existing_objectives(out_path: Path, bank_id: str) -> dict[str, str]:

@@ -39,6 +39,7 @@ from quiz.importers.common import (
     clean_short_answers,
     html_to_text,
     number,
+    split_tags,
 )
 
 # escaped characters are swapped for private-use code points while parsing
@@ -47,6 +48,8 @@ _ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003",
 _RESTORE = {"\ue000": "\\", "\ue001": ":", "\ue002": "#", "\ue003": "=", "\ue004": "{", "\ue005": "}",
             "\ue006": "~", "\ue007": "\n"}
 _META = re.compile(r"^//\s*(?P<id>\S+) · (?P<type>\w+) · objective (?P<objective>\S+) · difficulty (?P<d>\d)(?: · unit (?P<unit>.+?))?\s*$")
+_BRACKETED = re.compile(r"\[(id|tag):((?:\\.|[^\]\\])+)\]")  # Moodle's `// [id:…]`, `// [tag:…]`
+_GROUP_TITLE = re.compile(r"^//\s*title:\s*(?P<title>.+?)\s*$")
 _TITLE = re.compile(r"^\s*::(.*?)::", re.DOTALL)
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _GAP = "\ue010"
@@ -93,13 +96,19 @@ def parse_gift(text: str, shown: str = "<gift>") -> tuple[list[Raw], list[Import
     start = 0
     meta: dict | None = None
     pending_meta: dict | None = None
+    tags: list[str] = []  # from `// [tag:…]` before the question in hand
+    pending_tags: list[str] = []
+    group_titles: dict[str, str] = {}
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def flush() -> None:
-        nonlocal block, meta
+        nonlocal block, meta, tags
         if block:
             raw = _question("\n".join(block), start, category, shown, warnings, ours=meta is not None)
             if raw is not None:
+                raw.tags, objective, difficulty = split_tags(tags)
+                raw.objective, raw.difficulty = objective, difficulty
+                raw.group_title = group_titles.get(category, "")
                 if meta:
                     raw.objective, raw.difficulty = meta["objective"], int(meta["d"])
                     unit = meta.get("unit")
@@ -109,7 +118,7 @@ def parse_gift(text: str, shown: str = "<gift>") -> tuple[list[Raw], list[Import
                             raw.data["prompt"] = raw.data["prompt"][: -len(suffix)]
                         raw.data["unit"] = unit
                 raws.append(raw)
-        block, meta = [], None
+        block, meta, tags = [], None, []
 
     for n, line in enumerate(lines, 1):
         stripped = line.strip()
@@ -120,6 +129,10 @@ def parse_gift(text: str, shown: str = "<gift>") -> tuple[list[Raw], list[Import
             m = _META.match(stripped)
             if m:
                 pending_meta = m.groupdict()
+            t = _GROUP_TITLE.match(stripped)
+            if t and not block:
+                group_titles[category] = t.group("title")
+            pending_tags += [re.sub(r"\\(.)", r"\1", v).strip() for k, v in _BRACKETED.findall(stripped) if k == "tag"]
             continue
         if not block and stripped.startswith("$CATEGORY:"):
             category = stripped[len("$CATEGORY:"):].strip()
@@ -127,6 +140,7 @@ def parse_gift(text: str, shown: str = "<gift>") -> tuple[list[Raw], list[Import
         if not block:
             start = n
             meta, pending_meta = pending_meta, None
+            tags, pending_tags = pending_tags, []
         block.append(line)
     flush()
     return raws, warnings
@@ -170,7 +184,11 @@ def _question(source: str, line: int, category: str, shown: str, warnings: list[
     body = body.strip()
     prompt_x = _field(head, fmt)
     missing_word = bool(_field(tail, fmt).text)
-    raw_common = dict(line=line, title=title, category=category, quote=gf.quote)
+    raw_common = dict(line=line, title=title, category=category, quote=gf.quote, chapter=gf.chapter,
+                      more_sources=gf.more_sources)
+    if prompt_x.images or gf.images:
+        warnings.append(ImportWarning(name, f"{prompt_x.images + gf.images} image(s) dropped (the bank format "
+                                            "holds text; describe the image in the prompt)"))
 
     def finish(data: dict) -> Raw:
         if gf.text:
@@ -250,9 +268,12 @@ def _question(source: str, line: int, category: str, shown: str, warnings: list[
             part = part[w.end():]
             if ours:
                 continue  # a punctuation-free form added by `quiz export`
-        answer, _, _fb = part.partition("#")
+        answer, _, fb = part.partition("#")
         answers.append(restore(answer).strip())
-    answers = clean_short_answers(answers)
+        if _field(fb, fmt).text:
+            warnings.append(ImportWarning(name, f"the feedback on the right answer '{answers[-1]}' is dropped "
+                                                "(the bank shows the explanation after a right answer)"))
+    answers = clean_short_answers(answers, name, warnings)
     if missing_word:
         blank = "{{" + "|".join(a.replace("|", "/") for a in answers) + "}}"
         return finish({"type": "cloze", "prompt": prompt_with(blank)})
@@ -311,6 +332,6 @@ def import_gift(path: str | Path, bank_id: str, title: str | None = None, chapte
         raise InputError(display_path(path), 0, "no questions found; is this a GIFT file?")
     from quiz.importers.common import category_name
 
-    title = title or next((category_name(r.category) for r in raws if category_name(r.category)), "") \
-        or Path(path).stem
+    title = title or next((r.group_title for r in raws if r.group_title), "") \
+        or next((category_name(r.category) for r in raws if category_name(r.category)), "") or Path(path).stem
     return build_bank(raws, bank_id, title, chapter, source, warnings, objective_texts)

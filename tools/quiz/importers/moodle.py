@@ -35,6 +35,7 @@ from quiz.importers.common import (
     clean_short_answers,
     html_to_text,
     number,
+    split_tags,
 )
 
 ADDED_FORM = "100.0000000"
@@ -68,16 +69,25 @@ def read_moodle(path: str | Path) -> tuple[list[Raw], list[ImportWarning]]:
     ours = any(isinstance(c, etree._Comment) and "quiz export" in (c.text or "") for c in root)
     warnings: list[ImportWarning] = []
     raws: list[Raw] = []
-    category = ""
+    category = group_title = ""
     for el in root.iterfind("question"):
         qtype = el.get("type", "")
         if qtype == "category":
             category = _plain(el.find("category"))
+            group_title = _bank_title(_plain(el.find("info")))
             continue
         raw = _question(el, qtype, category, shown, warnings, ours)
         if raw is not None:
+            raw.group_title = group_title
             raws.append(raw)
     return raws, warnings
+
+
+def _bank_title(info_html: str) -> str:
+    """The bank title `quiz export` writes in a category's info (`<p class="quiz-bank-title">`);
+    '' for a category's own description."""
+    m = re.search(r'<p class="quiz-bank-title">(.*?)</p>', info_html or "", re.DOTALL)
+    return html_to_text(m.group(1)).text if m else ""
 
 
 def _plain(el) -> str:
@@ -109,15 +119,8 @@ def _question(el, qtype: str, category: str, shown: str, warnings: list[ImportWa
     incorrect = next((t for t in (_rich(el.find("incorrectfeedback")).text,
                                   _rich(el.find("partiallycorrectfeedback")).text)
                       if t and t not in MOODLE_DEFAULT_FEEDBACK), "")
-    tags, objective, difficulty = [], "", None
-    for t in el.iterfind("tags/tag"):
-        value = _plain(t).strip()
-        if value.startswith("objective:"):
-            objective = value[len("objective:"):].strip()
-        elif value.startswith("difficulty:") and value[len("difficulty:"):].strip() in ("1", "2", "3"):
-            difficulty = int(value[len("difficulty:"):].strip())
-        elif value:
-            tags.append(value)
+    tags, objective, difficulty = split_tags([_plain(t) for t in el.iterfind("tags/tag")])
+    _warn_losses(el, qtype, where, warnings)
     data: dict | None = None
 
     if qtype == "multichoice":
@@ -145,13 +148,14 @@ def _question(el, qtype: str, category: str, shown: str, warnings: list[ImportWa
             elif ours and a.get("fraction") == ADDED_FORM:
                 continue  # a punctuation-free form added by `quiz export`
             elif _fraction(a) >= 0.999:
-                answers.append(text.replace("\\*", "*"))
+                answers.append(text)  # `\\*` and wildcards: clean_short_answers
+                _right_feedback(a, where, text, warnings)
             else:
                 warnings.append(ImportWarning(where, f"the answer '{text}' with {_fraction(a) * 100:g}% credit is "
                                                      "dropped (short answers are right or wrong)"))
         if (el.findtext("usecase") or "0").strip() == "1":
             warnings.append(ImportWarning(where, "case-sensitive matching becomes case-insensitive"))
-        data = {"type": "short", "prompt": prompt.text, "answers": clean_short_answers(answers)}
+        data = {"type": "short", "prompt": prompt.text, "answers": clean_short_answers(answers, where, warnings)}
         if fb:
             data["feedback"] = fb
     elif qtype == "numerical":
@@ -190,7 +194,45 @@ def _question(el, qtype: str, category: str, shown: str, warnings: list[ImportWa
         data["explanation"] = general.text
     if "feedback" not in data and (incorrect or general.feedback):
         data["feedback"] = incorrect or general.feedback
-    return Raw(data, el.sourceline or 0, title, category, tags, general.quote, objective, difficulty)
+    return Raw(data, el.sourceline or 0, title, category, tags, general.quote, objective, difficulty, general.chapter,
+               more_sources=general.more_sources)
+
+
+PENALTY_DEFAULT = 0.3333333  # Moodle's default penalty per wrong try (what `quiz export` writes)
+
+
+def _warn_losses(el, qtype: str, where: str, warnings: list[ImportWarning]) -> None:
+    """A warning line for each thing of the Moodle question the bank format cannot keep:
+    images, a weight other than 1, a penalty per try, feedback shown after a right answer."""
+    images = sum(_rich(x).images for x in [el.find("questiontext"), el.find("generalfeedback"),
+                                           *el.iterfind("answer"), *el.iterfind("answer/feedback"),
+                                           *el.iterfind("subquestion")] if x is not None)
+    if images:
+        warnings.append(ImportWarning(where, f"{images} image(s) dropped (the bank format holds text; describe "
+                                             "the image in the prompt)"))
+    grade = number(el.findtext("defaultgrade") or "1")
+    if grade is not None and abs(grade - 1) > 1e-9 and qtype not in ("cloze", "description"):
+        warnings.append(ImportWarning(where, f"the question's weight {grade:g} is dropped (every question of a "
+                                             "bank counts 1)"))
+    penalty = number(el.findtext("penalty") or str(PENALTY_DEFAULT))
+    if penalty and abs(penalty - PENALTY_DEFAULT) > 1e-6 and qtype != "description":
+        warnings.append(ImportWarning(where, f"the penalty of {penalty:g} per wrong try is dropped (the course "
+                                             "grades the answer given, not the tries)"))
+    right = _rich(el.find("correctfeedback")).text
+    if right and right not in MOODLE_DEFAULT_FEEDBACK:
+        warnings.append(ImportWarning(where, f"the feedback for a right answer '{right}' is dropped (the bank "
+                                             "shows the explanation after every answer)"))
+    if qtype in ("truefalse", "numerical"):
+        for a in el.iterfind("answer"):
+            if _fraction(a) >= 0.999:
+                _right_feedback(a, where, _plain(a).strip(), warnings)
+
+
+def _right_feedback(a, where: str, text: str, warnings: list[ImportWarning]) -> None:
+    fb = _rich(a.find("feedback")).text
+    if fb:
+        warnings.append(ImportWarning(where, f"the feedback on the right answer '{text}' is dropped (the bank "
+                                             "shows the explanation after a right answer)"))
 
 
 def _fraction(a) -> float:
@@ -245,29 +287,44 @@ def _numerical(el, prompt: str, where: str, warnings: list[ImportWarning]) -> di
 _SUBQ = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
 
 
-def _split_unescaped(text: str, sep: str) -> list[str]:
-    parts, buf, i = [], [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            buf.append(text[i : i + 2])
-            i += 2
-            continue
-        if text[i] == sep:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(text[i])
-        i += 1
-    parts.append("".join(buf))
-    return parts
+def _alternatives(body: str) -> list[tuple[str, str]]:
+    """A blank's alternatives as (prefix and answer, feedback), split where Moodle's reader
+    (question/type/multianswer/questiontype.php) splits them: an answer ends at `~`, `#` or
+    the end not preceded by a backslash (nor `#` by `&`, the start of a character
+    reference); a feedback ends at `~` not preceded by a backslash."""
+    out, i, n = [], 0, len(body)
+    while i < n:
+        j = i
+        while j < n and not (body[j] in "~#" and (j == i or body[j - 1] != "\\")
+                             and not (body[j] == "#" and j > i and body[j - 1] == "&")):
+            j += 1
+        answer, fb = body[i:j], ""
+        if j < n and body[j] == "#":
+            k = j + 1
+            while k < n and not (body[k] == "~" and body[k - 1] != "\\"):
+                k += 1
+            fb, j = body[j + 1 : k], k
+        out.append((answer, fb))
+        i = j + 1
+    return out
 
 
-def _unescape_cloze(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+def _decode(text: str) -> str:
+    """What Moodle's reader stores for a blank's answer or feedback text."""
+    import html
+
+    return html.unescape(text).replace("\\}", "}").replace("\\#", "#")
 
 
 def _cloze(el, where: str, warnings: list[ImportWarning], ours: bool) -> dict | None:
-    text = html_to_text(_plain(el.find("questiontext"))).text
+    source = _plain(el.find("questiontext"))
+    found: list[re.Match] = []
+
+    def stash(m: re.Match) -> str:
+        found.append(m)
+        return f"\ue020{len(found) - 1}\ue021"
+
+    text = html_to_text(_SUBQ.sub(stash, source)).text
     feedback = ""
     kinds = set()
 
@@ -275,7 +332,7 @@ def _cloze(el, where: str, warnings: list[ImportWarning], ours: bool) -> dict | 
         nonlocal feedback
         kind = m.group(2)
         right: list[str] = []
-        for alt in _split_unescaped(m.group(3), "~"):
+        for alt, fb_raw in _alternatives(m.group(3)):
             alt = alt.strip()
             if not alt:
                 continue
@@ -287,9 +344,8 @@ def _cloze(el, where: str, warnings: list[ImportWarning], ours: bool) -> dict | 
                 if w:
                     fraction, alt = float(w.group(1)) / 100, alt[w.end():]
                     added = ours and w.group(1) == "100"
-            answer_part = _split_unescaped(alt, "#")
-            answer = _unescape_cloze(answer_part[0]).strip()
-            fb = _unescape_cloze("#".join(answer_part[1:])).strip()
+            answer = _decode(alt).strip()
+            fb = html_to_text(_decode(fb_raw)).text
             if answer == "*":
                 feedback = feedback or fb
                 continue
@@ -300,19 +356,21 @@ def _cloze(el, where: str, warnings: list[ImportWarning], ours: bool) -> dict | 
                         kinds.add("numeric tolerance")
                     answer = value.strip()
                 right.append(answer)
+                if fb:
+                    kinds.add("right feedback")
             elif 0 < fraction < 0.999:
                 kinds.add("partial credit")
         if kind not in ("SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC", "NUMERICAL", "NM"):
             kinds.add("drop-down or multiple-response blank")
         if kind in ("SHORTANSWER_C", "SAC", "MWC"):
             kinds.add("case-sensitive blank")
-        right = clean_short_answers(right)
+        right = clean_short_answers(right, where, warnings)
         if not right:
             kinds.add("blank without a right answer")
             return "_____"
         return "{{" + "|".join(a.replace("|", "/") for a in right) + "}}"
 
-    prompt = _SUBQ.sub(blank, text)
+    prompt = re.sub("\ue020(\\d+)\ue021", lambda t: blank(found[int(t.group(1))]), text)
     for k in sorted(kinds):
         warnings.append(ImportWarning(where, {
             "drop-down or multiple-response blank": "a drop-down or multiple-response blank becomes a typed blank "
@@ -321,6 +379,7 @@ def _cloze(el, where: str, warnings: list[ImportWarning], ours: bool) -> dict | 
             "partial credit": "partly right answers of a blank are dropped",
             "case-sensitive blank": "a case-sensitive blank becomes case-insensitive",
             "blank without a right answer": "a blank without a right answer is shown as _____ and not graded",
+            "right feedback": "the feedback on a blank's right answer is dropped (the bank shows the explanation)",
         }[k]))
     data = {"type": "cloze", "prompt": prompt}
     if feedback:
@@ -348,6 +407,6 @@ def import_moodle(path: str | Path, bank_id: str, title: str | None = None, chap
     raws, warnings = read_moodle(path)
     if not raws:
         raise InputError(display_path(path), 0, "no questions found in this Moodle XML file")
-    title = title or next((category_name(r.category) for r in raws if category_name(r.category)), "") \
-        or Path(path).stem
+    title = title or next((r.group_title for r in raws if r.group_title), "") \
+        or next((category_name(r.category) for r in raws if category_name(r.category)), "") or Path(path).stem
     return build_bank(raws, bank_id, title, chapter, source, warnings, objective_texts)

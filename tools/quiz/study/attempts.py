@@ -23,12 +23,34 @@ ENV_NOW = "QUIZ_NOW"  # inject the clock (ISO date-time) for tests and demonstra
 
 
 def now() -> datetime:
-    """The current time in UTC, or $QUIZ_NOW when set."""
+    """The current time in UTC, or $QUIZ_NOW when set (`quiz --today` sets it)."""
     fixed = os.environ.get(ENV_NOW)
     if fixed:
-        t = datetime.fromisoformat(fixed)
-        return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+        return parse_now(fixed)
     return datetime.now(timezone.utc)
+
+
+def parse_now(value: str) -> datetime:
+    """An ISO date or date-time (UTC unless it says otherwise)."""
+    try:
+        t = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError("$QUIZ_NOW", 0, f"{value!r} is not a date or date-time; write it as 2026-03-01 or "
+                         "2026-03-01T09:00 (UTC unless an offset such as +01:00 is given)") from None
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def existing_db(path: str | Path | None) -> Path | None:
+    """The attempts database if it exists, else None: commands that only read use this and
+    create no file or directory."""
+    p = Path(path) if path else default_db_path()
+    if p.exists() or p.is_symlink():
+        return p  # a directory or a broken link is reported when opened
+    blocker = next((q for q in p.parents if q.exists() and not q.is_dir()), None)
+    if blocker is not None:
+        raise InputError(p, 0, f"the attempts database cannot be where it is asked for ({blocker} is a file); "
+                         "pass --db PATH in a directory you can write to")
+    return None
 
 
 def default_db_path() -> Path:
@@ -75,6 +97,15 @@ MIGRATIONS = [
     );
     CREATE INDEX cards_due ON cards(due);
     ALTER TABLE answers ADD COLUMN source TEXT NOT NULL DEFAULT 'take';
+    """,
+    # 3: part-entered answers (cloze blanks, matching rows) kept until the answer is complete
+    """
+    CREATE TABLE drafts (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+        position INTEGER NOT NULL,
+        parts TEXT NOT NULL,          -- JSON list, in the order typed
+        PRIMARY KEY (attempt_id, position)
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -164,6 +195,19 @@ class Store:
                   (attempt_id, position, question_id, bank, objective, json.dumps(response, ensure_ascii=False, default=_jsonable),
                    float(score), now().isoformat(), source))
 
+    def draft(self, attempt_id: int, position: int) -> list:
+        row = self._run("SELECT parts FROM drafts WHERE attempt_id = ? AND position = ?",
+                        (attempt_id, position)).fetchone()
+        return json.loads(row[0]) if row else []
+
+    def save_draft(self, attempt_id: int, position: int, parts: list) -> None:
+        """Keep what has been typed of an answer in parts; dropped once the answer is saved."""
+        if parts:
+            self._run("INSERT OR REPLACE INTO drafts (attempt_id, position, parts) VALUES (?, ?, ?)",
+                      (attempt_id, position, json.dumps(parts, ensure_ascii=False)))
+        else:
+            self._run("DELETE FROM drafts WHERE attempt_id = ? AND position = ?", (attempt_id, position))
+
     def finish_attempt(self, attempt_id: int) -> None:
         self._run("UPDATE attempts SET finished_at = ? WHERE id = ?", (now().isoformat(), attempt_id))
 
@@ -181,14 +225,21 @@ class Store:
         rows = self._run("SELECT position, response, score FROM answers WHERE attempt_id = ?", (attempt_id,))
         return {p: (json.loads(r), s) for p, r, s in rows}
 
+    def attempt_answers(self, attempt_id: int) -> list[tuple[int, str, Any, float]]:
+        """(position, question id, response, score) of every answer of one attempt, in order."""
+        rows = self._run("SELECT position, question_id, response, score FROM answers WHERE attempt_id = ? "
+                         "ORDER BY position", (attempt_id,))
+        return [(p, q, json.loads(r), s) for p, q, r, s in rows]
+
     def attempts(self) -> list[AttemptRow]:
         rows = self._run("SELECT id, started_at, finished_at, mode, title, plan FROM attempts ORDER BY id")
         return [AttemptRow(*r[:5], json.loads(r[5])) for r in rows]
 
     def answers(self) -> list[dict]:
-        rows = self._run("SELECT attempt_id, position, question_id, bank, objective, score, answered_at, source "
-                         "FROM answers ORDER BY answered_at, id")
-        keys = ("attempt_id", "position", "question_id", "bank", "objective", "score", "answered_at", "source")
+        rows = self._run("SELECT attempt_id, position, question_id, bank, objective, score, answered_at, source, "
+                         "response != 'null' FROM answers ORDER BY answered_at, id")
+        keys = ("attempt_id", "position", "question_id", "bank", "objective", "score", "answered_at", "source",
+                "answered")
         return [dict(zip(keys, r)) for r in rows]
 
     # -- review cards -----------------------------------------------------------------
@@ -208,6 +259,9 @@ class Store:
     def next_due(self) -> str | None:
         row = self._run("SELECT MIN(due) FROM cards").fetchone()
         return row[0] if row else None
+
+    def count_due(self, at: datetime) -> int:
+        return self._run("SELECT COUNT(*) FROM cards WHERE due <= ?", (at.isoformat(),)).fetchone()[0]
 
     def count_cards(self) -> int:
         return self._run("SELECT COUNT(*) FROM cards").fetchone()[0]

@@ -9,10 +9,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from quiz import model
-from quiz.course.bank import load_bank
+from quiz.course.bank import load_bank, require_unique_ids
 from quiz.course.index import find_question
 from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_order
 from quiz.course.sheets import KeyItem, load_sheet
@@ -50,14 +50,24 @@ class Plan:
 def plan_from_banks(refs: list[str], count: int | None, seed: int, filters: Filters | None = None) -> Plan:
     paths_ = [resolve_bank_path(r) for r in refs]
     banks = [load_bank(p) for p in paths_]
+    require_unique_ids(banks)
     files = {q.id: str(p) for b, p in zip(banks, paths_) for q in b.questions}
     available = sum(1 for b in banks for q in b.questions if (filters or Filters()).keep(q))
     rng = random.Random(f"take:{seed}")
     chosen = select(banks, min(count or available, available) if available else 1, rng, filters or Filters())
     rng.shuffle(chosen)
-    items = [KeyItem(n, q, shuffled_order(q, rng)) for n, q in enumerate(chosen, 1)]
     title = " + ".join(b.title for b in banks)
-    return Plan(title, items, files, seed, None, [display_path(p) for p in paths_])
+    return plan_from_questions(title, chosen, rng, files, seed, [display_path(p) for p in paths_])
+
+
+def plan_from_questions(title: str, questions: list[model.Question], rng: random.Random,
+                        files: dict[str, str] | None = None, seed: int | None = None,
+                        sources: list[str] | None = None) -> Plan:
+    """A plan asking `questions` in turn, each with its choices, right-hand items or items
+    shuffled as a sheet would show them: `take` and `review` build their cards here, so a
+    card looks the same and letters mean the same in both (an ordering is never shown solved)."""
+    items = [KeyItem(n, q, shuffled_order(q, rng)) for n, q in enumerate(questions, 1)]
+    return Plan(title, items, files or {}, seed, None, sources or [])
 
 
 def plan_from_sheet(path: str | Path) -> Plan:
@@ -81,7 +91,29 @@ def plan_from_sheet(path: str | Path) -> Plan:
     return Plan(str(sheet.get("title") or sheet["sheet"]), items, files, sheet.get("seed"), None, [display_path(path)])
 
 
+class TimeUp(Exception):
+    """Raised by a front end when the time limit runs out while it waits for the student."""
+
+
+@dataclass
+class Draft:
+    """The parts of the current answer typed so far (cloze blanks, matching rows), saved as they
+    are typed so that `--resume` after Ctrl-C or a closed terminal brings them back."""
+
+    store: Store
+    attempt_id: int
+    position: int
+
+    def parts(self) -> list:
+        return self.store.draft(self.attempt_id, self.position)
+
+    def keep(self, parts: list) -> None:
+        self.store.save_draft(self.attempt_id, self.position, parts)
+
+
 class UI(Protocol):
+    """A front end. One that has a `draft` attribute is given the current question's Draft."""
+
     def ask(self, item: KeyItem, k: int, n: int, time_left: timedelta | None) -> Any: ...
     def feedback(self, item: KeyItem, grade: model.Grade, response: Any) -> None: ...
     def summary(self, summary: "Summary") -> None: ...
@@ -91,27 +123,35 @@ class UI(Protocol):
 class Outcome:
     item: KeyItem
     score: float
-    response: Any
+    response: Any  # in the bank's order, as saved; None when there is no answer
+    answered: bool = True  # False: skipped, or not reached before the time ran out
 
 
 @dataclass
 class Summary:
     title: str
-    outcomes: list[Outcome]
+    outcomes: list[Outcome]  # every question of the plan once time is up, in the plan's order
     total: int
     attempt_id: int
     timed_out: bool = False
+    mode: str = "practice"
+    late: bool = False  # an answer came after the time limit and was not counted
 
     @property
     def score(self) -> float:
         return sum(o.score for o in self.outcomes)
 
     @property
+    def answered(self) -> int:
+        return sum(1 for o in self.outcomes if o.answered)
+
+    @property
     def percent(self) -> float:
         return 100.0 * self.score / self.total if self.total else 0.0
 
     def by_objective(self) -> list[tuple[str, str, float, int]]:
-        """(bank, objective, score, questions) per objective, weakest first."""
+        """(bank, objective, score, questions) per objective, weakest first; a question left
+        unanswered counts as wrong."""
         acc: dict[tuple[str, str], list[float]] = {}
         for o in self.outcomes:
             acc.setdefault((o.item.question.bank, o.item.question.objective), []).append(o.score)
@@ -122,8 +162,21 @@ class Summary:
         return [o.item.question for o in self.outcomes if o.score < 1.0 - 1e-9]
 
 
-def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = None) -> Summary:
-    """Ask every unanswered question of the plan, saving each answer as it is given."""
+def bank_order(item: KeyItem, raw: Any) -> Any:
+    """A response given against the shown order, in the bank's order (the form that is saved)."""
+    try:
+        return item.to_bank_order(raw)
+    except model.MalformedResponse:
+        return raw
+
+
+def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = None,
+        more: Callable[[list[Outcome]], list[KeyItem]] | None = None) -> Summary:
+    """Ask every unanswered question of the plan, saving each answer as it is given.
+
+    `more`, when given, is asked for further questions once the plan is done (a review
+    session brings back the cards missed in it); it returns [] to end the session.
+    """
     from quiz.study.review import schedule_answer
 
     if attempt_id is None:
@@ -132,32 +185,51 @@ def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = No
     else:
         started = datetime.fromisoformat(store.attempt(attempt_id).started_at)
     answered = store.answered_positions(attempt_id)
-    outcomes = [Outcome(plan.items[p], s, r) for p, (r, s) in sorted(answered.items()) if p < len(plan.items)]
+    outcomes = {p: Outcome(plan.items[p], s, r, r is not None) for p, (r, s) in answered.items() if p < len(plan.items)}
     deadline = started + timedelta(minutes=plan.time_limit) if plan.time_limit else None
-    timed_out = False
-    for pos, item in enumerate(plan.items):
-        if pos in answered:
-            continue
-        left = (deadline - now()) if deadline else None
-        if left is not None and left.total_seconds() <= 0:
-            timed_out = True
-            break
-        raw = ui.ask(item, pos + 1, len(plan.items), left)
-        if deadline and now() > deadline:
-            timed_out = True
-            break
-        grade = item.grade(raw)
-        try:
-            stored = item.to_bank_order(raw)
-        except model.MalformedResponse:
-            stored = raw
-        q = item.question
-        store.record_answer(attempt_id, pos, q.id, q.bank, q.objective, stored, grade.score)
-        schedule_answer(store, q, grade.score)
-        outcomes.append(Outcome(item, grade.score, raw))
-        if mode in ("practice", "review"):
-            ui.feedback(item, grade, raw)
+    timed_out = late = False
+    pos = 0
+    while pos < len(plan.items):
+        item = plan.items[pos]
+        if pos not in answered:
+            left = (deadline - now()) if deadline else None
+            if left is not None and left.total_seconds() <= 0:
+                timed_out = True
+                break
+            if hasattr(ui, "draft"):
+                ui.draft = Draft(store, attempt_id, pos)
+            try:
+                raw = ui.ask(item, pos + 1, len(plan.items), left)
+            except TimeUp:
+                timed_out = True
+                break
+            if deadline and now() > deadline:
+                timed_out = late = True
+                break
+            grade = item.grade(raw)
+            stored = bank_order(item, raw)
+            q = item.question
+            store.record_answer(attempt_id, pos, q.id, q.bank, q.objective, stored, grade.score)
+            store.save_draft(attempt_id, pos, [])
+            schedule_answer(store, q, grade.score)
+            outcomes[pos] = Outcome(item, grade.score, stored, raw is not None)
+            if mode in ("practice", "review"):
+                try:
+                    ui.feedback(item, grade, stored)
+                except TimeUp:
+                    timed_out = True
+                    break
+        pos += 1
+        if pos == len(plan.items) and more is not None:
+            plan.items.extend(more([outcomes[p] for p in sorted(outcomes)]))
+    if timed_out:  # what was not answered in time counts as wrong, everywhere it is summed up
+        for p, item in enumerate(plan.items):
+            if p not in outcomes:
+                q = item.question
+                store.record_answer(attempt_id, p, q.id, q.bank, q.objective, None, 0.0)
+                outcomes[p] = Outcome(item, 0.0, None, False)
     store.finish_attempt(attempt_id)
-    summary = Summary(plan.title, outcomes, len(plan.items), attempt_id, timed_out)
+    summary = Summary(plan.title, [outcomes[p] for p in sorted(outcomes)], len(plan.items), attempt_id, timed_out,
+                      mode, late)
     ui.summary(summary)
     return summary
