@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "tools" / "quiz"
-GROUND = {"model", "errors", "textnorm", "paths", "gcpause", "__init__"}
+GROUND = {"model", "errors", "textnorm", "paths", "gcpause", "files", "neutralise", "__init__"}
 WINGS = ("course", "assess", "study", "book", "exporters", "importers", "cli")
 
 # part -> the parts it may import (besides itself)

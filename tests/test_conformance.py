@@ -220,12 +220,16 @@ def _keys(qid: str, response, screen: str):
     return str(response)
 
 
-def _drive(child, probe: str, n: int) -> None:
-    """Answer n questions with the probe's responses, as a student types them."""
-    for _ in range(n):
-        child.expect(PROMPTS)
+def _drive(child, probe: str) -> None:
+    """Answer every question the session asks (a review asks a missed card again) with the
+    probe's responses, as a student types them, until the session ends."""
+    while (k := child.expect(PROMPTS + ["Result:", pexpect.EOF])) < len(PROMPTS) or k == len(PROMPTS):
+        if k == len(PROMPTS):  # the end screen: wait for the program to finish
+            child.expect(pexpect.EOF)
+            return
         screen = ANSI.sub("", child.before + child.after)
-        qid = next(v for k, v in KEYWORD.items() if k in screen)
+        qid = next((v for k, v in KEYWORD.items() if k in screen), None)
+        assert qid, screen
         cell = table.TABLE.get((qid, probe))
         keys = _keys(qid, cell[0], screen) if cell else None
         if keys == CANNOT or keys is None:  # not given (recorded as such), or no answer: the student skips it
@@ -237,10 +241,12 @@ def _send(child, keys) -> None:
     lines = keys if isinstance(keys, list) else [keys or ""]
     child.sendline(lines[0])
     for line in lines[1:]:
-        child.expect([r"blank \[\d\]: ", r"  \d\. [^\r\n]* → "])
+        if child.expect([r"blank \[\d\]: ", r"  \d\. [^\r\n]* → ", "No answer given"]) == 2:
+            child.sendline("")  # an empty first part skips the whole question
+            break
         child.sendline(line)
     while True:
-        k = child.expect(["Try again", "No answer given", "✔ Correct", "✘ Not right", "◐ Partly right"])
+        k = child.expect(["Try again", "No answer given", "✔ Correct", "✘ Not right", "◐ Partly right", "– No answer"])
         if k == 0:  # refused as malformed: the student gives up on it
             child.expect(PROMPTS)
             blanks = 1 if child.after.startswith("\r\n") else 2 if child.after.startswith("blank") else 3
@@ -251,6 +257,8 @@ def _send(child, keys) -> None:
         elif k == 1:
             child.sendline("")  # skip it
         else:
+            child.expect("Press Enter to continue")  # practice and review wait after the feedback
+            child.sendline("")
             return
 
 
@@ -273,8 +281,7 @@ def test_take_in_a_terminal(tmp_path):
         db = tmp_path / f"{probe}.db"
         child = pexpect.spawn(QUIZ, ["take", str(table.BANK), "-n", "8", "--seed", "3", "--db", str(db)],
                               env=_env(tmp_path), encoding="utf-8", timeout=30, dimensions=(24, 80))
-        _drive(child, probe, 8)
-        child.expect("Result:")
+        _drive(child, probe)
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0, probe
@@ -295,8 +302,7 @@ def test_review_in_a_terminal(tmp_path):
         child = pexpect.spawn(QUIZ, ["review", "--db", str(db)], encoding="utf-8", timeout=30, dimensions=(24, 80),
                               env=_env(tmp_path, QUIZ_NOW="2026-03-02T10:00:00+00:00"))
         child.expect("Question 1 of 8")
-        _drive(child, probe, 8)
-        child.expect(pexpect.EOF)
+        _drive(child, probe)
         child.close()
         assert child.exitstatus == 0, probe
         observed.update(_terminal_observed(db, "SELECT MAX(id) FROM attempts WHERE mode = 'review'", probe))

@@ -145,12 +145,12 @@ def mutated_bank(draw):
             parent = parent[k]
         action = draw(st.sampled_from(["set", "delete", "add"]))
         if action == "set":
-            parent[path[-1]] = draw(MUTANT_VALUES)
+            parent[path[-1]] = copy.deepcopy(draw(MUTANT_VALUES))  # a later mutation must not change the constant
         elif action == "delete" and isinstance(parent, dict):
             del parent[path[-1]]
         elif isinstance(parent, dict):
             parent[draw(st.sampled_from(["answer", "answers", "choices", "pairs", "items", "unit", "tolerance",
-                                         "points", "extra", 1]))] = draw(MUTANT_VALUES)
+                                         "points", "extra", 1]))] = copy.deepcopy(draw(MUTANT_VALUES))
     return bank
 
 

@@ -18,9 +18,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        # one problem, one line: a line break inside quoted input (a choice text, a key) is shown as \n
-        message = self.message.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-        return f"{self.file}:{self.line}: {message}"
+        # one problem, one line: a line break inside quoted input (a choice text, a key) is shown
+        # as \n, and a control character (an escape sequence in a bank) as ?
+        from quiz.neutralise import one_line
+
+        return f"{one_line(self.file)}:{self.line}: {one_line(self.message)}"
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "message": self.message}
@@ -39,5 +41,5 @@ def display_path(path: str | Path) -> str:
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of symbolic links
         return str(p)

@@ -6,6 +6,7 @@ rule beside the data means a question scores the same everywhere.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import string
@@ -311,7 +312,10 @@ class Numeric(Question):
         if isinstance(response, bool):
             raise MalformedResponse(f"expected a number, got {response!r}")
         if isinstance(response, (int, float)):
-            value = float(response)
+            try:
+                value = float(response)
+            except OverflowError:
+                raise MalformedResponse("the number is too large") from None
         else:
             text = _as_text(response).strip().rstrip("%").strip()
             if self.unit and text.casefold().endswith(self.unit.casefold()):
@@ -355,7 +359,7 @@ def cloze_blanks(prompt: str) -> list[list[str]]:
 
 def cloze_display(prompt: str, mark: str = "_____") -> str:
     """The prompt with every blank replaced by `mark` (or `mark.format(n)` with a number)."""
-    counter = iter(range(1, 1000))
+    counter = itertools.count(1)
     return BLANK.sub(lambda _m: mark.format(next(counter)), prompt)
 
 

@@ -15,10 +15,12 @@ import yaml
 
 from quiz import model
 from quiz.course.bank import load_bank, require_unique_ids
+from quiz.course.safeyaml import read_bytes
 from quiz.course.selection import Filters, resolve_bank_path, select, shuffled_order
 from quiz.course.serialize import question_to_dict
 from quiz.course.sheets import fingerprint
 from quiz.errors import InputError, display_path
+from quiz.files import atomic_write
 from quiz.model import LETTERS, cloze_display
 
 
@@ -71,7 +73,7 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
     chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
     title = title or ("Quiz: " + ", ".join(b.title for b in banks))
     slug = "-".join(b.id for b in banks)[:60]
-    bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()[:16]}
+    bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(read_bytes(p, "bank")).hexdigest()[:16]}
                  for b, p in zip(banks, bank_paths)]
     as_dicts = {q.id: question_to_dict(q) for q in chosen}  # the same in every variant's key
     out = []
@@ -157,7 +159,10 @@ def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
     """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown)."""
     from quiz.assess.printable import key_markdown, sheet_html, sheet_markdown
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(display_path(out_dir), 0, f"cannot create the directory: {exc.strerror or exc}") from None
     written = []
     sheet_cache: dict = {}
     key_cache: dict = {}
@@ -173,6 +178,11 @@ def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
         }
         for name, text in files.items():
             path = out_dir / name
-            path.write_text(text, encoding="utf-8")
+            try:
+                atomic_write(path, text, "sheet")
+            except InputError:
+                for done in written:  # a set of sheets and keys is used together: all or nothing
+                    done.unlink(missing_ok=True)
+                raise
             written.append(path)
     return written

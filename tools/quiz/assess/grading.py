@@ -8,6 +8,8 @@ others from being graded.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,9 @@ from typing import Any
 from quiz.course.safeyaml import load_yaml
 from quiz.course.sheets import Key
 from quiz.errors import InputError, display_path
+from quiz.files import atomic_write
 from quiz.gcpause import gc_paused
+from quiz.neutralise import csv_cell
 
 
 @dataclass
@@ -85,7 +89,8 @@ def read_responses(paths: list[str | Path]) -> tuple[list[Response], list[Studen
         shown = display_path(path)
         try:
             if str(path).lower().endswith(".csv"):
-                responses += _read_csv(Path(path))
+                for row in _read_csv(Path(path)):  # one bad row refuses that student only
+                    (refused if isinstance(row, StudentResult) else responses).append(row)
             else:
                 responses.append(_read_yaml(Path(path)))
         except InputError as exc:
@@ -118,12 +123,14 @@ def _read_yaml(path: Path) -> Response:
 META = {"student", "name", "student_id", "id", "sis user id", "email", "email address", "sheet", "fingerprint", "section"}
 
 
-def _read_csv(path: Path) -> list[Response]:
+def _read_csv(path: Path) -> list[Response | StudentResult]:
     from quiz.course.safeyaml import read_text
 
     shown = display_path(path)
     text = read_text(path, "CSV file")
-    rows = list(csv.reader(text.splitlines()))
+    # the csv module splits records itself (str.splitlines would also split a quoted name at
+    # U+2028 or a form feed, making a phantom student)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
         raise InputError(shown, 1, "the CSV file has no header row")
     header = [h.strip() for h in rows[0]]
@@ -134,9 +141,13 @@ def _read_csv(path: Path) -> list[Response]:
     for n, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) > len(header):
-            raise InputError(shown, n, f"row has {len(row)} cells but the header has {len(header)}")
         cells = dict(zip(lower, row))
+        if len(row) > len(header):
+            problem = InputError(shown, n, f"row has {len(row)} cells but the header has {len(header)}; "
+                                 "this student is not graded")
+            out.append(StudentResult(cells.get("student") or cells.get("name", ""), "", f"{shown}:{n}", None,
+                                     refused=str(problem)))
+            continue
         answers = {h: (c.strip() or None) for h, lh, c in zip(header, lower, row) if lh not in META}
         out.append(Response(cells.get("student") or cells.get("name", ""), cells.get("student_id", cells.get("id", "")),
                             f"{shown}:{n}", answers, cells.get("fingerprint", ""), cells.get("sheet", "")))
@@ -231,15 +242,21 @@ def once_per_student(results: list[StudentResult]) -> list[StudentResult]:
 GRADEBOOK_COLUMNS = ["Student", "ID", "SIS User ID", "Email address", "Score", "Max", "Percentage"]
 
 
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
 def write_gradebook(results: list[StudentResult], path: str | Path, title: str) -> None:
     """A CSV for Canvas (Student, ID, SIS User ID + an assignment column) and Moodle
-    (match on 'ID number' or 'Email address', map the points column)."""
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Student", "ID", "SIS User ID", "Email address", f"{title} Points", "Max", "Percentage"])
-        for r in results:
-            if r.refused:
-                continue
-            email = r.student_id if "@" in r.student_id else ""
-            w.writerow([r.student, "", r.student_id if not email else "", email,
-                        f"{r.score:g}", f"{r.max:g}", f"{r.percent:.1f}"])
+    (match on 'ID number' or 'Email address', map the points column). Names and ids come
+    from students: a cell that would start a formula gets a leading `'` (SECURITY.md), and
+    an id goes to the e-mail column only when it is an e-mail address."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["Student", "ID", "SIS User ID", "Email address", csv_cell(f"{title} Points"), "Max", "Percentage"])
+    for r in results:
+        if r.refused:
+            continue
+        email = r.student_id if _EMAIL.fullmatch(r.student_id) else ""
+        w.writerow([csv_cell(r.student), "", csv_cell(r.student_id if not email else ""), email,
+                    f"{r.score:g}", f"{r.max:g}", f"{r.percent:.1f}"])
+    atomic_write(path, buf.getvalue(), "gradebook")

@@ -1,10 +1,14 @@
 """Printable quiz sheets and answer keys (Markdown and self-contained HTML).
 
-Every string from a bank is escaped before it reaches HTML: a prompt is text, never markup.
+Every string from a bank is escaped before it reaches HTML or Markdown: a prompt is text,
+never markup.
 """
 from __future__ import annotations
 
 from html import escape
+
+from quiz.neutralise import markdown_cell
+from quiz.neutralise import markdown_text as m
 
 _CSS = """body{font-family:Georgia,serif;max-width:46rem;margin:2rem auto;line-height:1.5;color:#111}
 h1{font-size:1.5rem}.q{margin:1.2rem 0;break-inside:avoid}.meta{color:#555;font-size:.9rem}
@@ -16,26 +20,26 @@ table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .5rem;t
 def _answer_space_md(q: dict) -> list[str]:
     t = q["type"]
     if t in ("single", "multiple"):
-        return [f"- **{k}.** {v}" for k, v in q["choices"].items()] + ([""] + ["_Select all that apply._"] if t == "multiple" else [])
+        return [f"- **{k}.** {m(v)}" for k, v in q["choices"].items()] + ([""] + ["_Select all that apply._"] if t == "multiple" else [])
     if t == "true_false":
         return ["True / False"]
     if t == "matching":
-        rows = [f"{i}. {left} → ____" for i, left in enumerate(q["left"], 1)]
-        return rows + [""] + [f"- **{k}.** {v}" for k, v in q["right"].items()]
+        rows = [f"{i}. {m(left)} → ____" for i, left in enumerate(q["left"], 1)]
+        return rows + [""] + [f"- **{k}.** {m(v)}" for k, v in q["right"].items()]
     if t == "ordering":
-        return [f"- **{k}.** {v}" for k, v in q["items"].items()] + ["", "Order: ____________"]
+        return [f"- **{k}.** {m(v)}" for k, v in q["items"].items()] + ["", "Order: ____________"]
     if t == "numeric":
-        return ["Answer: ____________ " + q.get("unit", "")]
+        return ["Answer: ____________ " + m(q.get("unit", ""))]
     if t == "cloze":
         return [f"[{i}] ____________" for i in range(1, q["blanks"] + 1)]
     return ["Answer: ______________________________"]
 
 
 def sheet_markdown(sheet: dict) -> str:
-    lines = [f"# {sheet['title']}", "", f"Sheet `{sheet['sheet']}` · variant {sheet['variant']}", "",
+    lines = [f"# {markdown_cell(sheet['title'])}", "", f"Sheet {m(sheet['sheet'])} · variant {sheet['variant']}", "",
              "Name: ______________________  Student ID: ____________", ""]
     for q in sheet["questions"]:
-        lines += [f"**{q['number']}.** {q['prompt']}", ""] + _answer_space_md(q) + [""]
+        lines += [f"**{q['number']}.** {m(q['prompt'])}", ""] + _answer_space_md(q) + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -76,8 +80,8 @@ def sheet_html(sheet: dict) -> str:
 
 
 def key_markdown(key: dict) -> str:
-    lines = [f"# Answer key: {key['title']}", "",
-             f"Sheet `{key['key']}` · variant {key['variant']} · seed {key['seed']} · fingerprint `{key['fingerprint']}`", "",
+    lines = [f"# Answer key: {markdown_cell(key['title'])}", "",
+             f"Sheet {m(key['key'])} · variant {key['variant']} · seed {key['seed']} · fingerprint {m(key['fingerprint'])}", "",
              "| # | question | answer |", "|---|---|---|"]
     for q in key["questions"]:
         answer = q["answer"]
@@ -85,7 +89,6 @@ def key_markdown(key: dict) -> str:
             answer = ", ".join(str(a) for a in answer)
         elif isinstance(answer, dict):
             answer = "; ".join(f"{k} → {v}" for k, v in answer.items())
-        cell = str(answer).replace("|", "\\|")
-        lines.append(f"| {q['number']} | `{q['question']['id']}` | {cell} |")
-    lines += ["", "Banks: " + ", ".join(f"{b['id']} ({b['file']}, sha256 {b['sha256']})" for b in key["banks"])]
+        lines.append(f"| {q['number']} | {markdown_cell(q['question']['id'])} | {markdown_cell(answer)} |")
+    lines += ["", "Banks: " + ", ".join(m(f"{b['id']} ({b['file']}, sha256 {b['sha256']})") for b in key["banks"])]
     return "\n".join(lines) + "\n"

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from quiz.assess.grading import StudentResult
 from quiz.assess.item_analysis import Analysis
+from quiz.files import atomic_write, check_writable
+from quiz.neutralise import markdown_cell
 
 
 def histogram_png(percents: list[float], title: str) -> bytes:
@@ -57,17 +59,22 @@ def write_report(path: str | Path, results: list[StudentResult], analysis: Analy
                 f"<h1>{escape(title)}</h1><p>{escape(summary)}</p>"
                 f"<img alt='Histogram of scores' src='data:image/png;base64,{data}'>"
                 f"<h2>Items</h2>{table}<h2>Distractors</h2>{distract}</body></html>\n")
-        path.write_text(html, encoding="utf-8")
+        atomic_write(path, html, "report")
         return [path]
+    check_writable(path, "report")  # before the chart beside it: /dev/full must not get a /dev/full.png
     png_path = path.with_suffix(".png")
-    png_path.write_bytes(png)
-    lines = [f"# {title}", "", summary, "", f"![Histogram of scores]({png_path.name})", "", "## Items", "",
+    atomic_write(png_path, png, "report's chart")
+    lines = [f"# {markdown_cell(title)}", "", summary, "", f"![Histogram of scores]({png_path.name})", "", "## Items", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in rows]
     lines += ["", "## Distractors", ""]
     for s in analysis.items:
         if s.distractors:
-            lines.append(f"- **{s.id}**: " + "; ".join(
-                f"{'✔ ' if d['correct'] else ''}{d['choice']} {d['count']}" for d in s.distractors))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            lines.append(f"- **{markdown_cell(s.id)}**: " + "; ".join(
+                f"{'✔ ' if d['correct'] else ''}{markdown_cell(d['choice'])} {d['count']}" for d in s.distractors))
+    try:
+        atomic_write(path, "\n".join(lines) + "\n", "report")
+    except Exception:
+        png_path.unlink(missing_ok=True)  # no chart without its report
+        raise
     return [path, png_path]

@@ -24,6 +24,7 @@ from quiz.book.pages import (
     glossary_key,
     line_label,
     md_escape,
+    md_text,
     reading_minutes,
     short_authors,
     source_docname,
@@ -159,7 +160,7 @@ def header_markdown(lesson: Lesson, corpus: Corpus) -> str:
         meta.append(f"**Source text:** {doc_link(source_docname(chapter.id), f'{chapter.label}, full text')}.")
     out += ["```{container} lesson-meta", *(m + "\n" for m in meta), "```", ""]
     out += ["## Learning objectives", "", "By the end of this lesson you should be able to:", ""]
-    out += [f"1. {text}" for text in lesson.objectives.values()]
+    out += [f"1. {md_text(text)}" for text in lesson.objectives.values()]
     return "\n".join(out)
 
 
@@ -170,7 +171,7 @@ def key_terms_markdown(lesson: Lesson, glossary: dict[str, str] | None = None) -
     out = ["## Key terms", "",
            "Each term links to the course {doc}`glossary </glossary>`.", ""]
     for term, definition in lesson.key_terms:
-        out += [term_role(term, glossary.get(glossary_key(term))), f": {' '.join(definition.split())}", ""]
+        out += [term_role(term, glossary.get(glossary_key(term))), f": {md_text(definition)}", ""]
     return "\n".join(out).rstrip()
 
 

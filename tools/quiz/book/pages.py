@@ -21,6 +21,7 @@ from pathlib import Path
 from quiz.course.cite import heading_text, human_date, paragraphs
 from quiz.course.corpus import Chapter, Corpus, Source, short_authors  # noqa: F401 (re-exported for notebooks)
 from quiz.course.lesson import Lesson
+from quiz.files import atomic_write
 from quiz.textnorm import fold, word_count
 
 _PUNCT = set(string.punctuation)
@@ -101,16 +102,28 @@ def source_markdown(text: str, notes: Notes | None = None, line: int = 0) -> str
     return "".join(out)
 
 
+_MARKUP = set("<>{}`[]!&*_\\|$")
+
+
+def md_text(text: str) -> str:
+    """A lesson field (objective, key term, definition) as one line of plain text: the
+    characters that open HTML, roles, code, links and images are backslash-escaped, the
+    rest (apostrophes, full stops) kept as written so the Markdown stays readable."""
+    return "".join("\\" + ch if ch in _MARKUP else ch for ch in " ".join(text.split()))
+
+
 def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write `content` unless the file already holds it; True when written.
 
     Keeping unchanged files untouched keeps their modification times, so Sphinx rebuilds
     only the pages whose sources changed."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if path.is_file() and path.read_bytes() == data:
+    if path.is_symlink():
+        path.unlink()  # the link, never its target: a generated file is always our own
+    elif path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    atomic_write(path, data, "generated page")
     return True
 
 
@@ -253,11 +266,11 @@ def glossary_markdown(lessons: list[Lesson]) -> str:
     out = ["```{glossary}", ""]
     for key in sorted(entries, key=lambda k: (k.lstrip(string.punctuation), k)):
         term, defs = entries[key]
-        out.append(term)
+        out.append(md_text(term))
         for j, (definition, les) in enumerate(defs):
             if j:
                 out.append("")
-            out.append(f"  {' '.join(definition.split())} ({doc_link(lesson_docname(les.id), les.title)})")
+            out.append(f"  {md_text(definition)} ({doc_link(lesson_docname(les.id), les.title)})")
         out.append("")
     out.append("```")
     return "\n".join(out) + "\n"

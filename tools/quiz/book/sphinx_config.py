@@ -11,10 +11,12 @@ renumbered per page, and only pages whose numbers really changed are rewritten, 
 incremental build stays incremental.
 
 After a build it also copies changed files of book/_static and applies the accessibility
-repairs of quiz.book.html_fixes to the theme's markup.
+repairs of quiz.book.html_fixes to the theme's markup, and it escapes the page title where
+the theme prints it unescaped (the print header).
 """
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -56,7 +58,9 @@ def _sync_static(confdir: Path, outdir: Path) -> None:
     rebuilt, so an edit of course.css alone would not reach the site."""
     for src in (confdir / "_static").glob("*"):
         dest = outdir / "_static" / src.name
-        if src.is_file() and (not dest.is_file() or dest.read_bytes() != src.read_bytes()):
+        if src.is_symlink() or not src.is_file():  # the build follows no link out of the course
+            continue
+        if not dest.is_file() or dest.read_bytes() != src.read_bytes():
             shutil.copyfile(src, dest)
 
 
@@ -66,7 +70,17 @@ def _finish(app, exception) -> None:
         repair_site(Path(app.outdir))
 
 
+def escape_titles(app, pagename, templatename, context, doctree) -> None:
+    """sphinx-book-theme puts the page title into the print header as plain text
+    (`title.astext()`), and its templates do not escape: a lesson titled `<script>` would
+    run. Escaped here, after the theme has set it."""
+    for key in ("pagetitle", "root_title"):
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key])
+
+
 def setup(app):
     TocTreeCollector.assign_figure_numbers = _wrap(TocTreeCollector.assign_figure_numbers)
     app.connect("build-finished", _finish)
+    app.connect("html-page-context", escape_titles, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -104,7 +104,12 @@ def cli():
 def main() -> None:
     """Console entry point: problems in input end with a message and status 2, not a traceback."""
     try:
-        cli.main(prog_name="quiz", standalone_mode=True)
+        try:
+            cli.main(prog_name="quiz", standalone_mode=True)
+        finally:
+            sys.stdout.flush()  # here, not at exit: a full disk or /dev/full is reported like any error
+    except OSError as exc:
+        _stdout_failed(exc)
     except Exception as exc:  # pragma: no cover - commands normally catch these themselves
         from quiz.errors import (
             InputError,  # imported only when needed: `quiz --help` stays fast
@@ -114,3 +119,16 @@ def main() -> None:
             raise
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+
+
+def _stdout_failed(exc: OSError) -> None:
+    """Standard output could not be written (a full disk, /dev/full, a closed pipe)."""
+    import os
+
+    try:  # what is still buffered goes nowhere, so the interpreter's own flush at exit succeeds
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+    sys.exit(2)

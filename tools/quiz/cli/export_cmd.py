@@ -19,8 +19,9 @@ _FORMATS = ("qti", "moodle", "gift", "anki", "jupyterquiz", "markdown", "html")
 @click.option("--ordering-as", type=click.Choice(["ordering", "matching"]), default="ordering", show_default=True,
               help="moodle: write ordering questions as Moodle's ordering type (Moodle 4.4+) or as matching.")
 @click.option("--deck", help="anki: the name of the parent deck (default: the course's name).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists (never a bank, lesson or source text).")
 @fail_on_input_error
-def export(source, fmt, out, title, ordering_as, deck):
+def export(source, fmt, out, title, ordering_as, deck, force):
     """Export SOURCE to an LMS, study or print format.
 
     SOURCE is one or more banks (files, or ids such as nbr-03), or one quiz sheet
@@ -57,12 +58,17 @@ def export(source, fmt, out, title, ordering_as, deck):
         from pathlib import Path
 
         from quiz.errors import InputError
+        from quiz.files import atomic_output, refuse_course_file
 
+        refuse_course_file(out, "export")
+        if Path(out).exists() and not force:
+            raise InputError(out, 0, "already exists; pass --force to replace it")
         try:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
-            warnings = registry.export(fmt, src, out, **options)
         except OSError as exc:
             raise InputError(out, 0, f"cannot write: {exc.strerror or exc}") from None
+        with atomic_output(out, "export") as tmp:
+            warnings = registry.export(fmt, src, tmp, **options)
     for w in warnings:
         click.echo(str(w), err=True)
     banks = f"{len(src.groups)} bank(s)" if src.kind == "banks" else f"sheet {src.id}"

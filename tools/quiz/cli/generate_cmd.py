@@ -30,8 +30,13 @@ def generate(banks, count, seed, variants, types, difficulty, objectives, tags, 
 
     from quiz.assess.generate import Filters, write_variants
     from quiz.assess.generate import generate as run
+    from quiz.errors import InputError
+    from quiz.files import in_course_dirs
     from quiz.model import TYPES
 
+    if in_course_dirs(out_dir):
+        raise InputError(out_dir, 0, f"sheets and keys are not course files: write them outside {in_course_dirs(out_dir)}/ "
+                         "(e.g. -o out/)")
     type_list = csv_list(types)
     unknown = [t for t in type_list if t not in TYPES]
     if unknown:

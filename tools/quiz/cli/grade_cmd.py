@@ -40,15 +40,20 @@ def grade(key, responses, as_json, csv_out, report_out):
 
         write_report(report_out, results, analysis, title)
     if as_json:
-        click.echo(json.dumps({"students": [r.as_dict() for r in results], "analysis": analysis.as_dict()},
+        from quiz.neutralise import finite_json
+
+        click.echo(json.dumps(finite_json({"students": [r.as_dict() for r in results], "analysis": analysis.as_dict()}),
+                              allow_nan=False,
                               indent=2, ensure_ascii=False, default=str))
     else:
         _print(results, analysis)
+    from quiz.neutralise import one_line
+
     for r in results:
         if r.refused:
-            click.echo(f"refused {r.source}: {r.refused}", err=True)
+            click.echo(one_line(f"refused {r.source}: {r.refused}"), err=True)
         for p in r.problems:
-            click.echo(f"{r.source}: {r.student}: {p}", err=True)
+            click.echo(one_line(f"{r.source}: {r.student}: {p}"), err=True)
     if any(r.refused for r in results):
         raise SystemExit(2)
     if any(r.problems for r in results):
@@ -62,15 +67,17 @@ def _print(results, analysis) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from quiz.neutralise import markup, one_line
+
     console = Console()
     if len(results) > PLAIN_ABOVE:  # a drawn table of thousands of rows takes seconds to lay out
-        width = max(len("student"), *(len(r.student) for r in results))
+        width = max(len("student"), *(len(one_line(r.student)) for r in results))
         lines = [f"Students ({len(results)})", f"{'student':<{width}}  variant         score      %"]
         for r in results:
             if r.refused:
-                lines.append(f"{r.student:<{width}}  {'-':>7}  {'refused':>12}  {'-':>5}")
+                lines.append(f"{one_line(r.student):<{width}}  {'-':>7}  {'refused':>12}  {'-':>5}")
             else:
-                lines.append(f"{r.student:<{width}}  {r.key.variant:>7}  {f'{r.score:g} / {r.max:g}':>12}  {r.percent:5.1f}")
+                lines.append(f"{one_line(r.student):<{width}}  {r.key.variant:>7}  {f'{r.score:g} / {r.max:g}':>12}  {r.percent:5.1f}")
         click.echo("\n".join(lines))
     else:
         t = Table(title="Students")
@@ -78,9 +85,9 @@ def _print(results, analysis) -> None:
             t.add_column(col, justify="left" if col == "student" else "right")
         for r in results:
             if r.refused:
-                t.add_row(r.student, "-", "refused", "-")
+                t.add_row(markup(r.student), "-", "refused", "-")
             else:
-                t.add_row(r.student, str(r.key.variant), f"{r.score:g} / {r.max:g}", f"{r.percent:.1f}")
+                t.add_row(markup(r.student), str(r.key.variant), f"{r.score:g} / {r.max:g}", f"{r.percent:.1f}")
         console.print(t)
     a = analysis
     fmt = lambda x: "–" if x is None else f"{x:.2f}"  # noqa: E731
@@ -89,5 +96,6 @@ def _print(results, analysis) -> None:
     for col in ("question", "type", "facility", "discrim.", "upper−lower", "flags"):
         items.add_column(col)
     for s in a.items:
-        items.add_row(s.id, s.type, fmt(s.facility), fmt(s.discrimination), fmt(s.upper_lower), ", ".join(s.flags))
+        items.add_row(markup(s.id), s.type, fmt(s.facility), fmt(s.discrimination), fmt(s.upper_lower),
+                      markup(", ".join(s.flags)))
     console.print(items)

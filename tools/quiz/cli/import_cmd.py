@@ -36,19 +36,28 @@ def import_bank(file, fmt, out, chapter, title, force):
     src, dst = Path(file), Path(out)
     if not src.is_file():
         raise InputError(file, 0, "no such file")
+    from quiz.files import in_course_dirs
+
+    if in_course_dirs(dst) in ("lessons", "sources"):
+        raise InputError(out, 0, f"an imported bank goes in quizzes/ (or anywhere outside the course), not in "
+                         f"{in_course_dirs(dst)}/")
     if dst.exists() and not force:
         raise InputError(out, 0, "already exists; pass --force to overwrite it")
     result = import_file(src, dst, fmt, chapter=chapter, title=title)
     for w in result.warnings:
         click.echo(str(w), err=True)
-    header = (f"# Imported by `quiz import` from {src.name}. A question marked needs_passage needs a passage:\n"
+    from quiz.neutralise import one_line
+
+    header = (f"# Imported by `quiz import` from {one_line(src.name)}. A question marked needs_passage needs a passage:\n"
               "# put the chapter's verbatim words in passage.quote (`quiz passages search WORDS`), replace\n"
               "# each TODO, then delete the question's `needs_passage: true` line. `quiz validate` lists them.\n")
+    from quiz.files import atomic_write
+
     try:
         dst.parent.mkdir(parents=True, exist_ok=True)
-        dst.write_text(header + dump_yaml(result.bank), encoding="utf-8")
     except OSError as exc:
         raise InputError(out, 0, f"cannot write: {exc.strerror or exc}") from None
+    atomic_write(dst, header + dump_yaml(result.bank), "bank")
     n = len(result.bank["questions"])
     skipped = f", {result.skipped} left out (see the warnings)" if result.skipped else ""
     if "chapter" not in result.bank:

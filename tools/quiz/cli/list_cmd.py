@@ -23,11 +23,13 @@ def list_banks(paths, as_json):
     from rich.console import Console
     from rich.table import Table
 
+    from quiz.neutralise import markup
+
     table = Table(title=None, show_lines=False)
     for col in ("bank", "source", "chapter", "questions", "by type"):
         table.add_column(col, justify="right" if col == "questions" else "left")
     for r in rows:
         by_type = ", ".join(f"{t} {n}" for t, n in r["types"].items()) if r["questions"] else r.get("error", "")
-        table.add_row(r["bank"], r["source"], r["chapter"] or "-", str(r["questions"]), by_type)
+        table.add_row(*map(markup, (r["bank"], r["source"], r["chapter"] or "-", r["questions"], by_type)))
     Console(width=max(120, Console().width)).print(table)
     click.echo(f"{len(rows)} banks, {sum(r['questions'] for r in rows)} questions", err=True)

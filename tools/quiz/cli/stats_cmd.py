@@ -29,11 +29,14 @@ def stats(db, plot, as_json):
     if plot:
         plot_mastery(result, plot)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        from quiz.neutralise import finite_json
+
+        click.echo(json.dumps(finite_json(result.as_dict()), indent=2, ensure_ascii=False, allow_nan=False))
         return
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+
+    from quiz.neutralise import markup
 
     console = Console(highlight=False)
     if not result.attempts:
@@ -43,7 +46,7 @@ def stats(db, plot, as_json):
     for col in ("#", "started", "quiz", "mode", "answered", "score"):
         t.add_column(col)
     for a in result.attempts:
-        t.add_row(str(a["id"]), a["started_at"][:16].replace("T", " "), escape(a["title"]), a["mode"],
+        t.add_row(str(a["id"]), a["started_at"][:16].replace("T", " "), markup(a["title"]), a["mode"],
                   f"{a['answered']}/{a['questions']}" + ("" if a["finished"] else " (unfinished)"),
                   f"{fmt_score(a['score'])} ({a['percent']:.0f}%)")
     console.print(t)
@@ -51,14 +54,14 @@ def stats(db, plot, as_json):
     for col in ("lesson", "answers", "score", "mastery", "seen"):
         t.add_column(col)
     for r in result.lessons:
-        t.add_row(f"{escape(r['title'])}\n[dim]{escape(r['bank'])}[/dim]", str(r["answered"]), f"{r['score']:.0f}%",
+        t.add_row(f"{markup(r['title'])}\n[dim]{markup(r['bank'])}[/dim]", str(r["answered"]), f"{r['score']:.0f}%",
                   f"{100 * r['mastery']:.0f}%", f"{r['questions_seen']}/{r['bank_size']}")
     console.print(t)
     t = Table(title="Objectives, weakest first")
     for col in ("objective", "seen", "score"):
         t.add_column(col)
     for r in result.objectives:
-        t.add_row(f"{escape(r['text'] or r['objective'])}\n[dim]{escape(r['objective'])}[/dim]", str(r["questions_seen"]),
+        t.add_row(f"{markup(r['text'] or r['objective'])}\n[dim]{markup(r['objective'])}[/dim]", str(r["questions_seen"]),
                   f"{r['score']:.0f}%")
     console.print(t)
     if result.due:

@@ -22,6 +22,15 @@ def read_answers(path: str) -> dict:
     raise InputError(loaded.file, 1, "an answers file maps question ids to answers, e.g. `nbr-03-q01: B`")
 
 
+
+def _finite(ctx, param, value):
+    """FloatRange lets NaN through (every comparison with it is false)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter("give a number of minutes", ctx, param)
+    return value
+
 @click.command()
 @click.argument("source", nargs=-1)
 @click.option("-n", "--count", type=click.IntRange(min=1), help="How many questions (default: 10, or all on a sheet).")
@@ -31,9 +40,9 @@ def read_answers(path: str) -> dict:
               "nothing until the end, then every question with your answer, the key and the explanation.")
 @click.option("--types", help="Only these question types, comma-separated: single, multiple, true_false, short, "
               "numeric, cloze, matching, ordering.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1),
-              help="Minutes allowed. The time left counts down on screen, the quiz is submitted at 0:00, and the "
-              "clock keeps running if you stop and resume.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=7 * 24 * 60), callback=_finite,
+              help="Minutes allowed (at most a week). The time left counts down on screen, the quiz is submitted "
+              "at 0:00, and the clock keeps running if you stop and resume.")
 @click.option("--answers", "answers_file", type=click.Path(exists=True, dir_okay=False),
               help="Answer from this YAML file (question id: answer) instead of the keyboard.")
 @click.option("--resume", "resume", is_flag=False, flag_value="last", default=None, metavar="[ATTEMPT]",
@@ -71,7 +80,8 @@ def take(source, count, seed, mode, types, time_limit, answers_file, resume, db)
         if row is None:
             click.echo("No unfinished attempt to resume.", err=True)
             raise SystemExit(1)
-        plan, mode, attempt_id = Plan.from_json(row.plan), row.plan.get("mode", row.mode), row.id
+        plan = Plan.from_json(row.plan)
+        mode, attempt_id = row.plan.get("mode", row.mode), row.id
         done = len(store.answered_positions(row.id))
         ui.notice(f"Resuming attempt {row.id} ({plan.title}): {done} of {len(plan.items)} answered.")
         if plan.time_limit:
@@ -118,8 +128,11 @@ def _numbered_attempt(store, number: str):
 
 
 def _is_sheet(path) -> bool:
+    from quiz.course.safeyaml import read_bytes
+    from quiz.errors import InputError
+
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
-    except OSError:
-        return False
+        head = read_bytes(path, "quiz").decode("utf-8", errors="replace")[:4000]
+    except InputError:
+        return False  # not a sheet: the bank loader says why it cannot be read
     return "\nsheet:" in "\n" + head and "\nbank:" not in "\n" + head

@@ -6,6 +6,7 @@ export, the book), `check_bank` for the validator, which also wants what is wron
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,6 +165,19 @@ def _culprit(path: tuple):
     return path[0] if path else None
 
 
+def _float(value) -> float:
+    """A number as a float; one too large for a float (a 400-digit integer) is infinite."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+def _clip_repr(value, n: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= n else f"{text[:n]}… ({len(text)} characters)"
+
+
 def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, problems: list[Problem]):
     """A model question from checked YAML data, or None with the reason appended."""
     line = loaded.line_of
@@ -208,10 +222,10 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
         _duplicates(list(answers), lambda j: ("answers", j), "accepted answer", add)
         extra = dict(answers=answers)
     elif t == "numeric":
-        extra = dict(answer=float(q["answer"]), tolerance=float(q.get("tolerance", 0)), unit=q.get("unit", ""))
+        extra = dict(answer=_float(q["answer"]), tolerance=_float(q.get("tolerance", 0)), unit=q.get("unit", ""))
         for name in ("answer", "tolerance"):
             if not math.isfinite(extra[name]):
-                add((name,), f"the {name} must be a finite number, not {q[name]!r}")
+                add((name,), f"the {name} must be a finite number, not {_clip_repr(q[name])}")
     elif t == "cloze":
         blanks = cloze_blanks(q["prompt"])
         if not blanks:
@@ -239,7 +253,8 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
 def _duplicates(texts: list[str], where, what: str, add) -> None:
     seen: dict[str, int] = {}
     for j, text in enumerate(texts):
-        key = fold_answer(text) or text
+        visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width characters
+        key = fold_answer(visible) or visible
         if key in seen:
             add(where(j), f"duplicate {what} '{text}' (same as {what} {seen[key] + 1})")
         seen.setdefault(key, j)

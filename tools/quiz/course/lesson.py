@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quiz.course.corpus import Chapter, Corpus
+from quiz.course.markup import markup_problems
 from quiz.course.safeyaml import load_yaml, read_text
 from quiz.course.schemas import schema_problems
 from quiz.errors import InputError, Problem, display_path
@@ -242,7 +243,8 @@ def body_structure(lesson: Lesson) -> dict:
 
 
 def check_body(lesson: Lesson) -> list[Problem]:
-    f, out = lesson.file, []
+    f = lesson.file
+    out = [Problem(f, line, msg) for line, msg in markup_problems(lesson.body, lesson.body_line)]
     info = body_structure(lesson)
     for name in REQUIRED_SECTIONS:
         if name not in info["sections"]:

@@ -12,10 +12,27 @@ import re
 from collections.abc import Callable, Iterator
 
 from quiz.course.lint_figures import choice_length
-from quiz.course.lint_text import (contains_phrase, distinctive_ngrams, fold_duplicate, quote_overlap,
-                                   word_pattern, words)
+from quiz.course.lint_text import (
+    contains_phrase,
+    distinctive_ngrams,
+    fold_duplicate,
+    quote_overlap,
+    word_pattern,
+    words,
+)
 from quiz.course.lint_variants import missing_variants
-from quiz.model import LETTERS, ChoiceQuestion, Cloze, Matching, Multiple, Ordering, Question, Short, Single, TrueFalse
+from quiz.model import (
+    LETTERS,
+    ChoiceQuestion,
+    Cloze,
+    Matching,
+    Multiple,
+    Ordering,
+    Question,
+    Short,
+    Single,
+    TrueFalse,
+)
 
 Rule = Callable[[Question], Iterator[str]]
 RULES: dict[str, tuple[Rule, str]] = {}

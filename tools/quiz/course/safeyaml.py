@@ -11,6 +11,7 @@ aliases by the size they expand to, and the build stops at the first limit cross
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from quiz import paths
 from quiz.errors import InputError, Problem, display_path
 from quiz.gcpause import gc_paused
 
@@ -71,20 +73,66 @@ class Loaded:
         return self.lines.get((), 1)
 
 
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_bytes(path: str | Path, what: str = "file", limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or an InputError saying why not.
+
+    The one way the package reads a file it is given (SECURITY.md): devices, FIFOs and
+    sockets are refused before a byte is read (opening does not block, reading is capped,
+    so /dev/zero or a pipe cannot hang or fill memory), and a path inside the course that
+    is a symbolic link to something outside it is refused, so a bank or lesson cannot
+    publish or print a file from elsewhere on the machine."""
+    shown = display_path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(shown, 0, f"cannot read the {what}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
+            raise InputError(shown, 0, f"the {what} is not a regular file ({kind}); give the path of a file")
+        _refuse_link_out_of_course(Path(path), shown, what)
+        if st.st_size > limit:
+            raise InputError(shown, 0, _too_big(what, st.st_size, limit))
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            raise InputError(shown, 0, f"cannot read the {what}: {exc.strerror or exc}") from None
+    if len(raw) > limit:  # grew while we read it
+        raise InputError(shown, 0, _too_big(what, len(raw), limit))
+    return raw
+
+
+def _too_big(what: str, size: int, limit: int) -> str:
+    return (f"the {what} is {size / 1e6:.0f} MB; the limit is {limit // 2**20} MB. "
+            "Split it into several files.")
+
+
+def _refuse_link_out_of_course(path: Path, shown: str, what: str) -> None:
+    root = paths.course_root()
+    absolute = os.path.abspath(path)  # its directory resolved, the file itself not (yet)
+    where = Path(os.path.realpath(os.path.dirname(absolute))) / os.path.basename(absolute)
+    if not where.is_relative_to(root):
+        return  # a file the user named outside the course: theirs to read
+    try:
+        real = where.resolve(strict=True)
+    except RuntimeError:  # a loop of links
+        raise InputError(shown, 0, f"cannot read the {what}: a loop of symbolic links") from None
+    except OSError:
+        return  # missing: the open reports it
+    if not real.is_relative_to(root):
+        raise InputError(shown, 0, f"the {what} is a symbolic link to a file outside the course, which is "
+                         "not read; copy the file into the course instead")
+
+
 def read_text(path: str | Path, what: str = "file") -> str:
     """Read a UTF-8 text file, refusing empty, binary, oversized or mis-encoded input."""
     shown = display_path(path)
-    try:
-        size = os.stat(path).st_size
-    except OSError as exc:
-        raise InputError(shown, 0, f"cannot read the {what}: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise InputError(shown, 0, f"the {what} is {size / 1e6:.0f} MB; the limit is "
-                         f"{MAX_BYTES // 2**20} MB. Split it into several files.")
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(shown, 0, f"cannot read the {what}: {exc.strerror}") from None
+    raw = read_bytes(path, what)
     if not raw.strip():
         raise InputError(shown, 1, f"the {what} is empty")
     if b"\x00" in raw[:8192] or raw.startswith((b"\xff\xfe", b"\xfe\xff")):

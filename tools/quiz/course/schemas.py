@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 from quiz import paths
-from quiz.course.safeyaml import Loaded
+from quiz.course.safeyaml import Loaded, read_text
 from quiz.errors import Problem
 
 
@@ -14,7 +13,7 @@ from quiz.errors import Problem
 def schema(which: str) -> dict:
     """`quizzes/schema.json` ('bank') or `lessons/schema.json` ('lesson')."""
     path = paths.schema_path() if which == "bank" else paths.lessons_dir() / "schema.json"
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return json.loads(read_text(path, "schema"))
 
 
 @lru_cache(maxsize=None)

@@ -9,6 +9,7 @@ from quiz import paths
 from quiz.course.bank import check_bank
 from quiz.course.corpus import Corpus, load_corpus
 from quiz.course.lesson import REFERENCE, check_lesson, load_lesson, references
+from quiz.course.safeyaml import read_bytes
 from quiz.errors import InputError, Problem
 from quiz.gcpause import gc_paused
 from quiz.textnorm import fold
@@ -59,9 +60,8 @@ def _is_lesson(path: Path) -> bool:
     if "lessons" in path.parts:
         return True
     try:
-        with open(path, "rb") as fh:
-            return fh.read(4).rstrip(b"\r\n") == b"---"
-    except OSError:
+        return read_bytes(path, "lesson")[:4].rstrip(b"\r\n") == b"---"
+    except InputError:
         return True  # let the lesson loader report why it cannot be read
 
 

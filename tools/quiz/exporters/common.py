@@ -17,6 +17,7 @@ from typing import Iterator
 
 from quiz import model
 from quiz.model import BLANK, Question
+from quiz.neutralise import one_line
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class ExportWarning:
     message: str
 
     def __str__(self) -> str:
-        return f"warning: {self.question}: {self.message}"
+        return one_line(f"warning: {self.question}: {self.message}")
 
 
 @dataclass

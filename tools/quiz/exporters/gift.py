@@ -45,6 +45,7 @@ from quiz.exporters.common import (
     numeric_prompt,
     position_label,
 )
+from quiz.neutralise import unify_breaks
 
 FORMAT = "gift"
 SUFFIX = ".gift"
@@ -58,7 +59,7 @@ def esc(text: str) -> str:
     out = str(text).replace("\\", "\\\\")
     for ch in _SPECIAL:
         out = out.replace(ch, "\\" + ch)
-    return out.replace("\r\n", "\n").replace("\n", "\\n")
+    return unify_breaks(out).replace("\n", "\\n")
 
 
 def esc_html(text: str) -> str:
@@ -73,7 +74,7 @@ def multiple_weight(k: int) -> str:
 
 def render(source: ExportSource, **_options) -> tuple[str, list[ExportWarning]]:
     warnings: list[ExportWarning] = []
-    out = [f"// {source.title}", f"// {len(source)} questions, written by `quiz export --format gift`.", ""]
+    out = [f"// {comment_text(source.title)}", f"// {len(source)} questions, written by `quiz export --format gift`.", ""]
     for group in source.groups:
         out += [f"$CATEGORY: $course$/top/{group.id}", "", f"// title: {_one_line(group.title)}", ""]
         for item in group.items:
@@ -105,7 +106,14 @@ def _comment(q: model.Question, idnumber: str | None = None) -> str:
     tags = [*q.tags, f"objective:{q.objective}", f"difficulty:{q.difficulty}"]
     moodle = f"// [id:{_bracketed(idnumber or q.id)}] " + " ".join(f"[tag:{_bracketed(t)}]" for t in tags)
     unit = f" · unit {q.unit}" if isinstance(q, model.Numeric) and q.unit else ""
-    return f"{moodle}\n// {q.id} · {q.type} · objective {q.objective} · difficulty {q.difficulty}{unit}"
+    return comment_text(moodle) + "\n" + comment_text(
+        f"// {q.id} · {q.type} · objective {q.objective} · difficulty {q.difficulty}{unit}")
+
+
+def comment_text(text: str) -> str:
+    """Text for a `//` comment line: a line break in a title or unit would end the comment
+    and start a question, so every kind of line break becomes a space."""
+    return unify_breaks(str(text)).replace("\n", " ")
 
 
 def _answers_block(lines: list[str], general: str) -> str:

@@ -8,31 +8,23 @@ Every text is escaped, so a prompt containing Markdown or HTML prints as written
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from quiz.exporters.common import ExportSource, ExportWarning
 from quiz.exporters.printed import INSTRUCTIONS, Printed, printed
+from quiz.neutralise import markdown_text
 
 FORMAT = "markdown"
 SUFFIX = ".md"
 BINARY = False
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$#{}!])")
 SEP = " \u00b7 "  # between the spelled-out answers of a key entry
 PAGE_BREAK = '<div style="page-break-before: always"></div>'
 
 
 def md(text: str) -> str:
-    """Plain text as Markdown that renders as that text: punctuation with a meaning is
-    backslash-escaped, `&` is an entity, line breaks are hard breaks."""
-    out = []
-    for i, line in enumerate(str(text).replace("\r\n", "\n").split("\n")):
-        line = _SPECIAL.sub(r"\\\1", line).replace("&", "&amp;")
-        if i:
-            line = re.sub(r"^(\s*)([-+=]|\d+[.)])", r"\1\\\2", line)
-        out.append(line)
-    return "\\\n".join(out)
+    """Plain text as Markdown that renders as that text (see quiz.neutralise)."""
+    return markdown_text(text)
 
 
 def _question(p: Printed) -> list[str]:

@@ -45,6 +45,7 @@ from quiz.exporters.common import (
     position_label,
     prompt_text,
 )
+from quiz.neutralise import xml_text
 
 FORMAT = "moodle"
 SUFFIX = ".xml"
@@ -58,7 +59,7 @@ def render(source: ExportSource, ordering: str = "ordering", **_options) -> tupl
         raise ValueError(f"ordering must be 'ordering' or 'matching', not {ordering!r}")
     warnings: list[ExportWarning] = []
     root = etree.Element("quiz")
-    title = source.title.replace("--", "- -").rstrip("-")
+    title = xml_text(source.title).replace("--", "- -").rstrip("-")
     root.append(etree.Comment(f" {title}: {len(source)} questions, written by quiz export (format moodle) "))
     shuffle = source.kind != "sheet"
     for group in source.groups:
@@ -81,7 +82,7 @@ def export(source: ExportSource, out_path: str | Path, **options) -> list[Export
 
 def _text(parent, value: str):
     el = etree.SubElement(parent, "text")
-    el.text = value
+    el.text = xml_text(value)
     return el
 
 
@@ -94,7 +95,7 @@ def _html(parent, tag: str, value: str):
 def _sub(parent, tag: str, value: str | None = None):
     el = etree.SubElement(parent, tag)
     if value is not None:
-        el.text = value
+        el.text = xml_text(value)
     return el
 
 

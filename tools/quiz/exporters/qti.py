@@ -46,6 +46,7 @@ from quiz.exporters.common import (
     position_label,
     short_hash,
 )
+from quiz.neutralise import xml_text
 
 FORMAT = "qti"
 SUFFIX = ".zip"
@@ -84,9 +85,9 @@ class _Builder:
         self.ns = ns
 
     def el(self, parent, tag: str, text: str | None = None, **attrs):
-        e = etree.SubElement(parent, f"{{{self.ns}}}{tag}", {k.rstrip("_"): v for k, v in attrs.items()})
+        e = etree.SubElement(parent, f"{{{self.ns}}}{tag}", {k.rstrip("_"): xml_text(v) for k, v in attrs.items()})
         if text is not None:
-            e.text = text
+            e.text = xml_text(text)
         return e
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from quiz.course.safeyaml import read_bytes
 from quiz.errors import InputError, display_path
 from quiz.importers.common import (
     Extracted,
@@ -47,7 +48,7 @@ _ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003",
             "\\}": "\ue005", "\\~": "\ue006", "\\n": "\ue007"}
 _RESTORE = {"\ue000": "\\", "\ue001": ":", "\ue002": "#", "\ue003": "=", "\ue004": "{", "\ue005": "}",
             "\ue006": "~", "\ue007": "\n"}
-_META = re.compile(r"^//\s*(?P<id>\S+) · (?P<type>\w+) · objective (?P<objective>\S+) · difficulty (?P<d>\d)(?: · unit (?P<unit>.+?))?\s*$")
+_META = re.compile(r"^//\s*(?P<id>\S+) · (?P<type>\w+) · objective (?P<objective>\S+) · difficulty (?P<d>\d)(?: · unit (?P<unit>.*\S))?$")  # on a stripped line
 _BRACKETED = re.compile(r"\[(id|tag):((?:\\.|[^\]\\])+)\]")  # Moodle's `// [id:…]`, `// [tag:…]`
 _GROUP_TITLE = re.compile(r"^//\s*title:\s*(?P<title>.+?)\s*$")
 _TITLE = re.compile(r"^\s*::(.*?)::", re.DOTALL)
@@ -78,11 +79,9 @@ def restore(text: str) -> str:
 def read_gift(path: str | Path) -> tuple[list[Raw], list[ImportWarning]]:
     shown = display_path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = read_bytes(path, "GIFT file").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(shown, 0, "not UTF-8 text; save the GIFT file as UTF-8") from None
-    except OSError as exc:
-        raise InputError(shown, 0, f"cannot read: {exc.strerror or exc}") from None
     if "\x00" in text:
         raise InputError(shown, 0, "a binary file, not GIFT text")
     return parse_gift(text, shown)
@@ -303,18 +302,19 @@ def _numeric(body: str, prompt: str, fmt: str, name: str, warnings: list[ImportW
             continue
         if best is None:
             best = value
-    answer, tolerance = 0.0, 0.0
+    answer, tolerance, readable = 0.0, 0.0, False
     if best is not None:
         if ".." in best:
             lo, hi = (number(x) for x in best.split("..", 1))
             if lo is not None and hi is not None:
-                answer, tolerance = (lo + hi) / 2, abs(hi - lo) / 2
+                answer, tolerance, readable = (lo + hi) / 2, abs(hi - lo) / 2, True
         elif ":" in best:
             v, t = (number(x) for x in best.split(":", 1))
-            answer, tolerance = (v or 0.0), abs(t or 0.0)
+            answer, tolerance, readable = (v or 0.0), abs(t or 0.0), v is not None and t is not None
         else:
             answer = number(best) or 0.0
-    if best is None or number(best.split(":")[0].split("..")[0]) is None:
+            readable = number(best) is not None
+    if not readable:  # `{#1..}` or `{#2:}` included: half a range is not an answer
         warnings.append(ImportWarning(name, "no readable numeric answer; the answer is set to 0, check it"))
     stem, unit = split_unit_suffix(prompt)
     data: dict = {"type": "numeric", "prompt": stem if unit else prompt, "answer": as_number(answer)}

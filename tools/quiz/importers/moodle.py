@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from quiz.course.safeyaml import read_bytes
 from quiz.errors import InputError, display_path
 from quiz.importers.common import (
     Extracted,
@@ -54,10 +55,7 @@ def read_moodle(path: str | Path) -> tuple[list[Raw], list[ImportWarning]]:
     from lxml import etree
 
     shown = display_path(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(shown, 0, f"cannot read: {exc.strerror or exc}") from None
+    data = read_bytes(path, "Moodle XML file")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:

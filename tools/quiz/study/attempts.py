@@ -214,7 +214,7 @@ class Store:
     def attempt(self, attempt_id: int) -> AttemptRow | None:
         row = self._run("SELECT id, started_at, finished_at, mode, title, plan FROM attempts WHERE id = ?",
                         (attempt_id,)).fetchone()
-        return AttemptRow(*row[:5], json.loads(row[5])) if row else None
+        return AttemptRow(*row[:5], _loads(row[5], None)) if row else None
 
     def last_unfinished(self) -> AttemptRow | None:
         row = self._run("SELECT id FROM attempts WHERE finished_at IS NULL AND mode != 'review' "
@@ -223,7 +223,7 @@ class Store:
 
     def answered_positions(self, attempt_id: int) -> dict[int, tuple[Any, float]]:
         rows = self._run("SELECT position, response, score FROM answers WHERE attempt_id = ?", (attempt_id,))
-        return {p: (json.loads(r), s) for p, r, s in rows}
+        return {p: (_loads(r, None), s) for p, r, s in rows}
 
     def attempt_answers(self, attempt_id: int) -> list[tuple[int, str, Any, float]]:
         """(position, question id, response, score) of every answer of one attempt, in order."""
@@ -233,7 +233,7 @@ class Store:
 
     def attempts(self) -> list[AttemptRow]:
         rows = self._run("SELECT id, started_at, finished_at, mode, title, plan FROM attempts ORDER BY id")
-        return [AttemptRow(*r[:5], json.loads(r[5])) for r in rows]
+        return [AttemptRow(*r[:5], _loads(r[5], {})) for r in rows]
 
     def answers(self) -> list[dict]:
         rows = self._run("SELECT attempt_id, position, question_id, bank, objective, score, answered_at, source, "
@@ -245,7 +245,7 @@ class Store:
     # -- review cards -----------------------------------------------------------------
     def card(self, question_id: str) -> dict | None:
         row = self._run("SELECT card FROM cards WHERE question_id = ?", (question_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return _loads(row[0], None) if row else None
 
     def save_card(self, question_id: str, bank: str, card: dict) -> None:
         self._run("INSERT OR REPLACE INTO cards (question_id, bank, card, due) VALUES (?, ?, ?, ?)",
@@ -254,7 +254,7 @@ class Store:
     def due_cards(self, at: datetime) -> list[tuple[str, str, dict]]:
         rows = self._run("SELECT question_id, bank, card FROM cards WHERE due <= ? ORDER BY due, question_id",
                          (at.isoformat(),))
-        return [(q, b, json.loads(c)) for q, b, c in rows]
+        return [(q, b, card) for q, b, c in rows if isinstance(card := _loads(c, None), dict)]
 
     def next_due(self) -> str | None:
         row = self._run("SELECT MIN(due) FROM cards").fetchone()
@@ -265,6 +265,15 @@ class Store:
 
     def count_cards(self) -> int:
         return self._run("SELECT COUNT(*) FROM cards").fetchone()[0]
+
+
+def _loads(text: Any, default: Any) -> Any:
+    """A stored JSON value, or `default` when the row was damaged (edited by hand, a
+    disk error): one bad row must not stop `stats` or `review` for good."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return default
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,8 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from quiz.files import atomic_output
 from quiz.study.attempts import Store
-
 
 MASTERY_NOTE = ("mastery = (points + 1) / (questions seen + 2), from your latest answer to each question: "
                 "it starts at 50% and needs several answers to come near your score (one right answer: 67%)")
@@ -129,7 +129,8 @@ def plot_mastery(stats: Stats, out: str | Path, width_px: int = 1000, height_px:
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, fontsize=8, frameon=False)
     fig.tight_layout()
     out = Path(out)
-    fig.savefig(out, dpi=dpi, metadata={"Software": None})
+    with atomic_output(out, "chart") as tmp:
+        fig.savefig(tmp, dpi=dpi, metadata={"Software": None}, format="png")
     plt.close(fig)
     return out
 

@@ -20,6 +20,7 @@ from quiz.course.cite import where as cite_where
 from quiz.course.corpus import load_corpus, short_authors
 from quiz.course.sheets import KeyItem
 from quiz.model import LETTERS
+from quiz.neutralise import terminal
 
 
 def fmt_score(x: float) -> str:
@@ -151,7 +152,7 @@ def parts(item: KeyItem, response: Any) -> list[Any]:
     elif isinstance(q, model.Short):
         fix = _spelling(c, list(q.answers))
         if fix:
-            return [Text(f"Accepted; the spelling is “{fix}”.", style="dim")]
+            return [Text(terminal(f"Accepted; the spelling is “{fix}”."), style="dim")]
     if not lines:
         return []
     grid = Table.grid()  # the mark in a column of its own: wrapped text hangs under the text
@@ -179,17 +180,17 @@ def feedback(item: KeyItem, grade: model.Grade, response: Any, quote_limit: int 
     answered = response is not None
     out: list[Any] = [verdict(grade, answered)]
     if not grade.correct and grade.feedback and answered:
-        out.append(Text(grade.feedback, style="yellow"))
+        out.append(Text(terminal(grade.feedback), style="yellow"))
     detail = parts(item, response)
     if detail and (not grade.correct or isinstance(q, (model.Short, model.Cloze))):
         out += detail
     if not grade.correct and not detail:  # the parts above already show the answer given
         out.append(_labelled("Your answer: ", response_text(item, response)))
     out.append(_labelled("Answer: ", key_text(item)))
-    out.append(Text(q.explanation))
+    out.append(Text(terminal(q.explanation)))
     for p in q.passages:
         quote = p.quote if quote_limit is None or len(p.quote) <= quote_limit else p.quote[: max(quote_limit - 1, 20)].rstrip() + "…"
-        out.append(Panel(Group(Text(f"“{quote}”", style="italic"), Text(f"— {citation(q, p)}", style="dim")),
+        out.append(Panel(Group(Text(terminal(f"“{quote}”"), style="italic"), Text(terminal(f"— {citation(q, p)}"), style="dim")),
                          title="From the source", title_align="left", border_style="dim"))
     return Group(*out)
 
@@ -199,7 +200,7 @@ def _labelled(label: str, text: str) -> Table:
     grid = Table.grid()
     grid.add_column(no_wrap=True)
     grid.add_column()
-    grid.add_row(Text(label, style="bold"), Text(text))  # Text, not markup: bank text may hold brackets
+    grid.add_row(Text(label, style="bold"), Text(terminal(text)))  # Text, not markup: bank text may hold brackets
     return grid
 
 
@@ -220,5 +221,5 @@ def review_entry(k: int, item: KeyItem, score: float, response: Any, answered: b
         out += detail
     out.append(_labelled("Key: ", key_text(item)))
     out.append(_labelled("Why: ", q.explanation))
-    out.append(Text(f"Source: {citation(q)}", style="dim"))
+    out.append(Text(terminal(f"Source: {citation(q)}"), style="dim"))
     return Group(*out)

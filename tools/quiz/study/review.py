@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from quiz import model
 from quiz.study.attempts import Store, now
 
-
 STEP = timedelta(minutes=10)
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: cards due this soon are shown now
 MAX_ASKS = 3  # a card comes back at most this many times in one review session

@@ -5,6 +5,7 @@ loop, so `quiz take --answers` grades exactly as the interactive quiz does.
 """
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from quiz.course.sheets import KeyItem, load_sheet
 from quiz.errors import InputError, display_path
 from quiz.study.attempts import Store, now
 
+MAX_MINUTES = 7 * 24 * 60  # the longest time limit: a week
 
 @dataclass
 class Plan:
@@ -36,6 +38,15 @@ class Plan:
 
     @classmethod
     def from_json(cls, data: dict) -> "Plan":
+        """The plan of a stored attempt. Raises InputError when the stored row is damaged."""
+        try:
+            return cls._from_json(data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise InputError("attempts database", 0, "the unfinished attempt's plan is damaged and cannot be "
+                             "resumed; start a new quiz (`quiz take BANK`)") from None
+
+    @classmethod
+    def _from_json(cls, data: dict) -> "Plan":
         items, files = [], {}
         for n, entry in enumerate(data["items"], 1):
             q = find_question(entry["id"], entry.get("file"))
@@ -44,7 +55,9 @@ class Plan:
                                  f"question {entry['id']} of the unfinished attempt is no longer in any bank")
             items.append(KeyItem(n, q, list(entry.get("order", []))))
             files[q.id] = entry.get("file", "")
-        return cls(data["title"], items, files, data.get("seed"), data.get("time_limit"), data.get("sources", []))
+        limit = data.get("time_limit")
+        limit = float(limit) if isinstance(limit, (int, float)) and 0 < limit <= MAX_MINUTES else None
+        return cls(str(data["title"]), items, files, data.get("seed"), limit, list(data.get("sources", [])))
 
 
 def plan_from_banks(refs: list[str], count: int | None, seed: int, filters: Filters | None = None) -> Plan:
@@ -183,10 +196,14 @@ def run(store: Store, plan: Plan, mode: str, ui: UI, attempt_id: int | None = No
         attempt_id = store.start_attempt(mode, plan.title, {**plan.to_json(), "mode": mode})
         started = now()
     else:
-        started = datetime.fromisoformat(store.attempt(attempt_id).started_at)
+        try:
+            started = datetime.fromisoformat(store.attempt(attempt_id).started_at)
+        except (TypeError, ValueError):
+            started = now()  # a damaged start time: the time limit counts from now
     answered = store.answered_positions(attempt_id)
     outcomes = {p: Outcome(plan.items[p], s, r, r is not None) for p, (r, s) in answered.items() if p < len(plan.items)}
-    deadline = started + timedelta(minutes=plan.time_limit) if plan.time_limit else None
+    limited = plan.time_limit and math.isfinite(plan.time_limit) and 0 < plan.time_limit <= MAX_MINUTES
+    deadline = started + timedelta(minutes=plan.time_limit) if limited else None
     timed_out = late = False
     pos = 0
     while pos < len(plan.items):

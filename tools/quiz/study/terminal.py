@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -20,6 +19,7 @@ from rich.text import Text
 from quiz import model
 from quiz.course.sheets import KeyItem
 from quiz.model import LETTERS
+from quiz.neutralise import markup, terminal
 from quiz.study import render
 from quiz.study.render import citation, fmt_score
 from quiz.study.session import Summary, TimeUp
@@ -108,38 +108,38 @@ class TerminalUI:
                 secs = max(0, int(time_left.total_seconds()))
                 header += f"  ·  time left {secs // 60}:{secs % 60:02d}"
         for message in self._notices:
-            self.console.print(Text(message, style="yellow"))
+            self.console.print(Text(terminal(message), style="yellow"))
         self._notices = []
-        body = [Text(q.display_prompt if isinstance(q, model.Cloze) else q.prompt, style="bold")]
+        body = [Text(terminal(q.display_prompt if isinstance(q, model.Cloze) else q.prompt), style="bold")]
         shown = item.shown()
         if isinstance(q, (model.ChoiceQuestion, model.Ordering)):
             options = Table.grid(padding=(0, 1))  # wrapped option text hangs under its first line
             options.add_column(no_wrap=True)
             options.add_column()
             for i, t in enumerate(shown):
-                options.add_row(f" {LETTERS[i]}.", Text(t))  # Text: a bracket in a choice is not markup
+                options.add_row(f" {LETTERS[i]}.", Text(terminal(t)))  # Text: a bracket in a choice is not markup
             body.append(options)
         elif isinstance(q, model.Matching):
             table = Table(show_header=True, box=None, pad_edge=False)
             table.add_column("item")
             table.add_column("options")
             for i in range(max(len(q.lefts), len(shown))):
-                table.add_row(f"{i + 1}. {q.lefts[i]}" if i < len(q.lefts) else "",
-                              f"{LETTERS[i]}. {shown[i]}" if i < len(shown) else "")
+                table.add_row(markup(f"{i + 1}. {q.lefts[i]}") if i < len(q.lefts) else "",
+                              markup(f"{LETTERS[i]}. {shown[i]}") if i < len(shown) else "")
             body.append(table)
         elif isinstance(q, model.Numeric) and q.unit:
-            body.append(Text(f"(in {q.unit})", style="dim"))
+            body.append(Text(terminal(f"(in {q.unit})"), style="dim"))
         body.append(Text(HINTS[q.type], style="dim italic"))
         self.console.print(Panel(Group(*body), title=header, title_align="left", border_style="cyan"))
         if self.answers is not None:
             raw = self.answers.get(q.id, self.answers.get(str(k), self.answers.get(k)))
-            self.console.print(f"[dim]answer from file:[/dim] {escape(_show(raw))}")
+            self.console.print(f"[dim]answer from file:[/dim] {markup(_show(raw))}")
             return raw
         with self._clock():
             return self._read_answer(item)
 
     def _say(self, message: str) -> None:
-        self.console.print(f"[yellow]{escape(message)}[/yellow]")
+        self.console.print(f"[yellow]{markup(message)}[/yellow]")
 
     def _read_answer(self, item: KeyItem) -> Any:
         """Read until the whole answer is readable: a message says what is expected, and the
@@ -173,7 +173,7 @@ class TerminalUI:
         q = item.question
         raw = self._kept()[: len(q.blanks)]
         for i, text in enumerate(raw, 1):
-            self.console.print(f"  blank [{i}]: {escape(text)}  [dim](typed before you stopped)[/dim]")
+            self.console.print(f"  blank [{i}]: {markup(text)}  [dim](typed before you stopped)[/dim]")
         while len(raw) < len(q.blanks):
             raw.append(self.read(f"  blank [{len(raw) + 1}]: ").strip())
             self._keep(raw)
@@ -188,7 +188,7 @@ class TerminalUI:
         n, letters = len(q.lefts), LETTERS[: len(q.lefts)]
         chosen: list[str] = [x for x in self._kept() if x in letters][:n]
         for i, x in enumerate(chosen):
-            self.console.print(f"  {i + 1}. {escape(q.lefts[i])} → {x}  [dim](typed before you stopped)[/dim]")
+            self.console.print(f"  {i + 1}. {markup(q.lefts[i])} → {x}  [dim](typed before you stopped)[/dim]")
         while len(chosen) < n:
             i = len(chosen)
             text = self.read(f"  {i + 1}. {q.lefts[i]} → ").strip()
@@ -257,20 +257,20 @@ class TerminalUI:
                 c.print()
         c.print(Panel(f"[bold]{fmt_score(s.score)} / {s.total}[/bold]  ({s.percent:.0f}%)  ·  "
                       f"{s.answered} of {s.total} answered",
-                      title=f"Result: {escape(s.title)}", title_align="left", border_style="green"))
+                      title=f"Result: {markup(s.title)}", title_align="left", border_style="green"))
         table = Table(title="By objective (weakest first)")
         table.add_column("objective")
         table.add_column("score", justify="right")
         for bank, obj, score, n in s.by_objective():
             text = objective_text(bank, obj)
-            table.add_row(f"{obj}" + (f"\n[dim]{escape(text)}[/dim]" if text else ""), f"{fmt_score(score)} / {n}")
+            table.add_row(markup(obj) + (f"\n[dim]{markup(text)}[/dim]" if text else ""), f"{fmt_score(score)} / {n}")
         c.print(table)
         reread = s.to_reread()
         if reread and s.mode != "exam":
             c.print("[bold]Passages to re-read[/bold]")
             for q in reread:
                 quote = q.passage.quote if len(q.passage.quote) < 220 else q.passage.quote[:219] + "…"
-                c.print(f" • {escape(citation(q))}\n   [italic]“{escape(quote)}”[/italic]")
+                c.print(f" • {markup(citation(q))}\n   [italic]“{markup(quote)}”[/italic]")
         c.print(f"[dim]Saved as attempt {s.attempt_id}: `quiz history {s.attempt_id}` shows it again; `quiz stats` "
                 "shows your progress; `quiz review` brings back what you got wrong.[/dim]")
 
