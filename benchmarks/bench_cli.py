@@ -280,7 +280,7 @@ def bench_generate(tmp: Path, repeat: int, bank30: Path) -> None:
     # each run writes into a new directory: deleting 5,000 files between runs would slow the next
     # run's writes on some file systems (ext4 with discard), which is not the tool's doing
     figure("generate 1,000 variants of 30 questions", cmd,
-           "the same, 1 variant", [QUIZ, "generate", str(bank30), "-n", "30", "--seed", "1", "-o", str(out1)],
+           "the same, 1 variant", [QUIZ, "generate", str(bank30), "-n", "30", "--seed", "1", "--force", "-o", str(out1)],
            max(2, repeat // 2), "under 1 s", lambda f: f.seconds < 1.0,
            note="5,000 files: per variant a sheet (YAML, Markdown, HTML) and a key (YAML, Markdown)",
            setup=lambda: cmd.__setitem__(-1, str(tmp / f"gen1000-{next(runs)}")))

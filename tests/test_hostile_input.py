@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from test_book import _clear_caches, make_course
+from test_book import course  # noqa: F401  (the fixture: a copy of the course to attack)
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ = str(Path(sys.executable).with_name("quiz"))
@@ -51,14 +51,6 @@ def refused(run: Run, fragment: str = "") -> None:
     assert fragment in run.both, run.both[-3000:]
 
 
-@pytest.fixture
-def course(tmp_path, monkeypatch):
-    root = make_course(tmp_path / "course")
-    monkeypatch.setenv("QUIZ_COURSE_ROOT", str(root))
-    monkeypatch.chdir(root)
-    _clear_caches()
-    yield root
-    _clear_caches()
 
 
 # -- 1. the book build writes only inside book/ and never follows a symlink ------------------
@@ -514,16 +506,18 @@ def test_writing_into_a_missing_directory_or_a_device(course):
     out = _sheets(course)
     responses = _responses_csv(course, [("Ann", "s1")])
     (course / "afile").write_text("x")
+    (course / "full.md").symlink_to("/dev/full")  # a report named like Markdown that is the full device
     assert quiz("take", "quizzes/lawfare-01.yaml", "--answers", _answers(course), "--db", course / "a.db",
                 cwd=course, env=env).status == 0
     for args in (["grade", out, responses, "--csv", course / "afile" / "g.csv"],
-                 ["grade", out, responses, "--report", "/dev/full"],
+                 ["grade", out, responses, "--report", course / "full.md"],
+                 ["grade", out, responses, "--report", course / "afile" / "r.md"],
                  ["stats", "--db", course / "a.db", "--plot", course / "afile" / "p.png"],
                  ["stats", "--db", course / "a.db", "--plot", "/dev/full"]):
         run = quiz(*args, cwd=course, env=env)
         no_traceback(run, (2,))
         assert "cannot write" in run.both, run.both
-    assert not Path("/dev/full.png").exists()
+    assert not Path("/dev/full.png").exists() and not (course / "full.png").exists()
 
 
 def test_stdout_to_a_full_device_is_one_message(course):

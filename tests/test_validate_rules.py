@@ -52,7 +52,7 @@ CASES = [
     ("wrong choice without feedback",
      SINGLE.replace("{text: Beta, feedback: Not beta.}", "{text: Beta}"), 13, "needs 'feedback'", SINGLE),
     ("unknown type",
-     SINGLE.replace("type: single", "type: essay"), 9, "'essay' is not one of", SINGLE),
+     SINGLE.replace("type: single", "type: poem"), 9, "'poem' is not one of", SINGLE),
     ("true_false answer not a boolean",
      "  - id: r-q1\n    type: true_false\n    prompt: P\n    answer: \"yes\"\n    feedback: F\n", 11, "not of type 'boolean'",
      "  - id: r-q1\n    type: true_false\n    prompt: P\n    answer: true\n    feedback: F\n"),

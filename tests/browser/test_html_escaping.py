@@ -65,7 +65,7 @@ def built(tmp_path_factory):
                                   cwd=course, env=env, capture_output=True, text=True)
         assert exported.returncode == 0, exported.stderr
     n = len(yaml.safe_load((course / "quizzes" / f"{BANK}.yaml").read_text(encoding="utf-8"))["questions"])
-    generated = subprocess.run([QUIZ, "generate", f"quizzes/{BANK}.yaml", "-n", str(n), "--seed", "1", "-o", str(out)],
+    generated = subprocess.run([QUIZ, "generate", f"quizzes/{BANK}.yaml", "-n", str(n), "--seed", "1", "-o", str(out), "--force"],
                                cwd=course, env=env, capture_output=True, text=True)
     assert generated.returncode == 0, generated.stderr
     return course

@@ -13,8 +13,9 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-TYPES = ("single", "multiple", "true_false", "short", "numeric", "cloze", "matching", "ordering")
+TYPES = ("single", "multiple", "true_false", "short", "numeric", "cloze", "matching", "ordering")  # graded by rule
 LETTERS = string.ascii_uppercase
+PENALTY_TYPES = ("single", "multiple", "true_false")  # where a wrong choice can cost points
 
 
 class MalformedResponse(ValueError):
@@ -67,6 +68,8 @@ class Question:
     # `quiz lint` rules this question silences, and why (bank key `lint`); no channel shows them
     lint_ignore: tuple[str, ...] = ()
     lint_reason: str = ""
+    points: float = 1.0  # what full credit is worth; partial credit scales with it
+    penalty: float = 0.0  # choice types: the share of `points` a wrong answer loses (negative marking)
 
     @property
     def passages(self) -> tuple[Passage, ...]:
@@ -106,6 +109,15 @@ class Question:
     @property
     def max_score(self) -> float:
         return 1.0
+
+    def earned(self, grade: Grade, response: Any) -> float:
+        """Points earned for a graded response: the score scaled by `points`; with a penalty, a
+        readable answer to a choice question that scores nothing loses `penalty × points`. No
+        answer and an unreadable one earn 0 (negative marking discourages guessing, not blanks)."""
+        if (self.penalty and self.type in PENALTY_TYPES and grade.score <= 1e-9 and not grade.malformed
+                and response not in (None, "", [])):
+            return -self.penalty * self.points
+        return grade.score * self.points
 
 
 def _as_text(value: Any) -> str:
@@ -473,9 +485,109 @@ class Ordering(Question):
         return " \u2192 ".join(self.items)
 
 
+@dataclass(frozen=True)
+class Level:
+    label: str
+    points: float
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    levels: tuple[Level, ...]
+
+    @property
+    def max_points(self) -> float:
+        return max(level.points for level in self.levels)
+
+    def level(self, given: Any) -> Level:
+        """The level a marker gave: its label (folded), its number (1 = first listed) or its points."""
+        text = str(given).strip()
+        for lv in self.levels:
+            if fold_answer(lv.label) == fold_answer(text) and fold_answer(text):
+                return lv
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        if value is not None:
+            matching = [lv for lv in self.levels if abs(lv.points - value) < 1e-9]
+            if len(matching) == 1:
+                return matching[0]
+            if value.is_integer() and 1 <= value <= len(self.levels) and not matching:
+                return self.levels[int(value) - 1]
+        names = ", ".join(f"{lv.label} ({lv.points:g})" for lv in self.levels)
+        raise MalformedResponse(f"'{text}' is not a level of '{self.name}'; use one of {names}")
+
+
+class Unmarked(MalformedResponse):
+    """An essay response no marker has scored yet."""
+
+
+@dataclass
+class Essay(Question):
+    """An open answer a person marks with a rubric: each criterion scored at one of its levels.
+    The score is the rubric points earned over the rubric's maximum; `points` scales it as for
+    any question. Its polytomous scores enter the item analysis as they are."""
+
+    type: ClassVar[str] = "essay"
+    model_answer: str = ""
+    rubric: tuple[Criterion, ...] = ()
+    lines: int = 12  # writing space on printed sheets
+    exercise: str = ""  # the lesson exercise it was taken from, if any
+
+    @property
+    def rubric_max(self) -> float:
+        return sum(c.max_points for c in self.rubric)
+
+    def parse(self, response: Any) -> str:
+        return _as_text(response)
+
+    def score(self, canonical: Any) -> float:
+        raise Unmarked("an essay is scored with its rubric")
+
+    def grade(self, response: Any) -> Grade:
+        if response is None or response == "" or response == []:
+            return Grade(0.0, self.feedback)
+        return Grade(0.0, "Not marked yet: a marker scores an essay with its rubric.", malformed=False)
+
+    def mark(self, given: dict[str, Any]) -> tuple[float, list[str]]:
+        """The score (0 to 1) for a marker's level per criterion, and one line per criterion.
+        Raises MalformedResponse for a missing criterion or a level that is not in the rubric."""
+        earned, notes = 0.0, []
+        folded = {fold_answer(str(k)): v for k, v in given.items()}
+        for c in self.rubric:
+            value = folded.get(fold_answer(c.name))
+            if value is None or str(value).strip() == "":
+                raise Unmarked(f"criterion '{c.name}' has no level")
+            lv = c.level(value)
+            earned += lv.points
+            notes.append(f"{c.name}: {lv.label} ({lv.points:g} of {c.max_points:g})"
+                         + (f" — {lv.description}" if lv.description else ""))
+        return (earned / self.rubric_max if self.rubric_max else 0.0), notes
+
+    def correct_response(self) -> str:
+        return self.model_answer
+
+    def answer_text(self) -> str:
+        return self.model_answer
+
+    def rubric_text(self) -> str:
+        """The rubric as plain lines, for keys, grader notes and exports."""
+        lines = []
+        for c in self.rubric:
+            lines.append(f"{c.name} (up to {c.max_points:g}):")
+            lines += [f"  - {lv.label} ({lv.points:g})" + (f": {lv.description}" if lv.description else "")
+                      for lv in c.levels]
+        return "\n".join(lines)
+
+
 CLASSES: dict[str, type[Question]] = {
-    cls.type: cls for cls in (Single, Multiple, TrueFalse, Short, Numeric, Cloze, Matching, Ordering)
+    cls.type: cls for cls in (Single, Multiple, TrueFalse, Short, Numeric, Cloze, Matching, Ordering, Essay)
 }
+ALL_TYPES = TYPES + ("essay",)
+MARKED_TYPES = ("essay",)  # scored by a person with a rubric, not by a rule
 
 
 @dataclass
@@ -497,7 +609,7 @@ class Bank:
     objectives: dict[str, str] = field(default_factory=dict)
 
     def counts_by_type(self) -> dict[str, int]:
-        counts = {t: 0 for t in TYPES}
+        counts = {t: 0 for t in ALL_TYPES}
         for q in self.questions:
             counts[q.type] += 1
         return {t: n for t, n in counts.items() if n}

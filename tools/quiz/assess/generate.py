@@ -6,8 +6,10 @@ byte-identical files on any machine.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,14 @@ def sheet_question(number: int, q: model.Question, order: list[int]) -> dict:
         d["right"] = {LETTERS[k]: q.rights[i] for k, i in enumerate(order)}
     elif isinstance(q, model.Ordering):
         d["items"] = {LETTERS[k]: q.items[i] for k, i in enumerate(order)}
+    elif isinstance(q, model.Essay):
+        d["lines"] = q.lines
+        d["criteria"] = {c.name: int(c.max_points) if float(c.max_points).is_integer() else c.max_points
+                         for c in q.rubric}  # what the marker looks for, not the levels
+    if q.points != 1:
+        d["points"] = int(q.points) if float(q.points).is_integer() else q.points
+    if q.penalty:
+        d["penalty"] = f"a wrong answer loses {q.penalty * q.points:g} point(s); no answer loses nothing"
     d["answer"] = None
     return d
 
@@ -52,6 +62,7 @@ HOW_TO_ANSWER = {
     "cloze": "a list with one answer per blank, in order",
     "matching": "a list of right-hand letters, one per left item, in order",
     "ordering": "a list of the item letters in the right order",
+    "essay": "your text (in YAML write `answer: |` and indent the text below it)",
 }
 
 
@@ -62,26 +73,71 @@ class Variant:
     key: dict
 
 
+def with_marking(q: model.Question, points: dict[str, float] | None, penalty: float | None) -> model.Question:
+    """The question with the points and penalty set at generation: `points` maps a question id
+    or a type to its points (an id wins); `penalty` applies to every choice question."""
+    changes: dict = {}
+    if points:
+        worth = points.get(q.id, points.get(q.type))
+        if worth is not None:
+            changes["points"] = float(worth)
+    if penalty is not None and q.type in model.PENALTY_TYPES:
+        changes["penalty"] = float(penalty)
+    return dataclasses.replace(q, **changes) if changes else q
+
+
+def parse_points(spec: str) -> dict[str, float]:
+    """`single=1,essay=5,nbr-03-q04=2` as a mapping; InputError naming the bad part."""
+    out: dict[str, float] = {}
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        try:
+            worth = float(value)
+        except ValueError:
+            worth = -1.0
+        if not sep or not name.strip() or not worth > 0 or worth != worth or worth == float("inf"):
+            raise InputError("--points", 0, f"'{part}': write ID=POINTS or TYPE=POINTS with points above 0, "
+                                            "e.g. single=1,essay=5")
+        out[name.strip()] = worth
+    return out
+
+
 def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, filters: Filters | None = None,
-             title: str | None = None) -> list[Variant]:
+             title: str | None = None, points: dict[str, float] | None = None,
+             penalty: float | None = None, drawn: bool = False) -> list[Variant]:
+    """The variants of a quiz. By default every variant has the same questions, shuffled; with
+    `drawn`, each variant draws its own questions on one blueprint (see quiz.assess.draw)."""
     filters = filters or Filters()
     bank_paths = [resolve_bank_path(r) for r in bank_refs]
     banks = [load_bank(p) for p in bank_paths]
     require_unique_ids(banks)
     if count < 1:
         raise InputError("--count", 0, "ask for at least one question")
-    chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
+    if drawn:
+        from quiz.assess.draw import draw
+
+        plans = [[(slot, with_marking(q, points, penalty)) for slot, q in plan]
+                 for plan in draw(banks, count, variants, seed, filters)]
+    else:
+        chosen = select(banks, count, random.Random(f"select:{seed}"), filters)
+        plans = [[(None, with_marking(q, points, penalty)) for q in chosen]] * variants
     title = title or ("Quiz: " + ", ".join(b.title for b in banks))
     slug = "-".join(b.id for b in banks)[:60]
     bank_info = [{"id": b.id, "file": display_path(p), "sha256": hashlib.sha256(read_bytes(p, "bank")).hexdigest()[:16]}
                  for b, p in zip(banks, bank_paths)]
-    as_dicts = {q.id: question_to_dict(q) for q in chosen}  # the same in every variant's key
+    as_dicts: dict[str, dict] = {}  # the same in every variant's key
     out = []
     for v in range(1, variants + 1):
         rng = random.Random(f"variant:{seed}:{v}")
-        questions = list(chosen)
+        planned = list(plans[v - 1])
         if variants > 1:
-            rng.shuffle(questions)
+            rng.shuffle(planned)
+        questions = [q for _, q in planned]
+        for q in questions:
+            if q.id not in as_dicts:
+                as_dicts[q.id] = question_to_dict(q)
         orders = [shuffled_order(q, rng) for q in questions]
         shown = [sheet_question(n, q, o) for n, (q, o) in enumerate(zip(questions, orders), 1)]
         fp = fingerprint([{k: v2 for k, v2 in d.items() if k != "answer"} for d in shown])
@@ -91,14 +147,17 @@ def generate(bank_refs: list[str], count: int, seed: int, variants: int = 1, fil
         sheet = {"sheet": sheet_id, "title": title, "variant": v, "fingerprint": fp,
                  "student": None, "student_id": None,
                  "instructions": "Fill in each 'answer': " + "; ".join(
-                     f"{t}: {HOW_TO_ANSWER[t]}" for t in model.TYPES if any(q.type == t for q in questions)) + ".",
+                     f"{t}: {HOW_TO_ANSWER[t]}" for t in model.ALL_TYPES if any(q.type == t for q in questions)) + ".",
                  "questions": shown}
         key = {"key": sheet_id, "title": title, "variant": v, "seed": seed, "fingerprint": fp,
-               "options": {"count": count, "variants": variants, **filters.describe()},
+               "options": {"count": count, "variants": variants, **filters.describe(),
+                           **({"draw": True} if drawn else {}),
+                           **({"points": points} if points else {}),
+                           **({"penalty": penalty} if penalty is not None else {})},
                "banks": bank_info,
-               "questions": [{"number": n, "bank": q.bank, "order": o,
-                              "answer": _shown_answer(q, o), "question": as_dicts[q.id]}
-                             for n, (q, o) in enumerate(zip(questions, orders), 1)]}
+               "questions": [{"number": n, "bank": q.bank, **({"slot": slot + 1} if slot is not None else {}),
+                              "order": o, "answer": _shown_answer(q, o), "question": as_dicts[q.id]}
+                             for n, ((slot, q), o) in enumerate(zip(planned, orders), 1)]}
         out.append(Variant(v, sheet, key))
     return out
 
@@ -155,10 +214,49 @@ def key_yaml(key: dict, cache: dict | None = None) -> str:
     return head + "questions:\n" + _numbered_items(key["questions"], cache, rest)
 
 
-def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
-    """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown)."""
+MANIFEST = ".quiz-generated"  # the files one `quiz generate` wrote, one name a line
+_WRITTEN_NAME = re.compile(r"^(sheet|key)-v\d+\.(yaml|md|html)$")
+
+
+def prepare_out_dir(out_dir: Path, force: bool = False) -> list[Path]:
+    """Make sure writing a quiz into `out_dir` leaves nothing of another quiz behind.
+
+    An empty or new folder is used as is. A non-empty one is refused unless `force`; then
+    the files a previous `quiz generate` wrote there (listed in its manifest, or named as
+    it names them) are removed, and nothing else. Returns the removed files."""
+    if not out_dir.exists():
+        return []
+    if not out_dir.is_dir():
+        raise InputError(display_path(out_dir), 0, "is a file, not a folder; give a folder for the quiz")
+    entries = sorted(out_dir.iterdir())
+    if not entries:
+        return []
+    if not force:
+        raise InputError(display_path(out_dir), 0,
+                         f"the folder is not empty ({len(entries)} entries): `quiz grade` would load an earlier "
+                         "quiz's keys with this one's; choose a new folder, or pass --force to remove what "
+                         "`quiz generate` wrote there before")
+    manifest = out_dir / MANIFEST
+    names = set()
+    if manifest.is_file():
+        names = {line.strip() for line in manifest.read_text(encoding="utf-8").splitlines()}
+        names = {n for n in names if n and "/" not in n and "\\" not in n and n not in (".", "..")}
+    names |= {p.name for p in entries if _WRITTEN_NAME.match(p.name)}
+    removed = []
+    for name in sorted(names) + [MANIFEST]:
+        path = out_dir / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def write_variants(variants: list[Variant], out_dir: Path, force: bool = False) -> list[Path]:
+    """Write each variant's sheet (YAML, Markdown, HTML) and key (YAML, Markdown), and the
+    manifest of what was written (what `--force` removes next time)."""
     from quiz.assess.printable import key_markdown, sheet_html, sheet_markdown
 
+    prepare_out_dir(out_dir, force)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -185,4 +283,5 @@ def write_variants(variants: list[Variant], out_dir: Path) -> list[Path]:
                     done.unlink(missing_ok=True)
                 raise
             written.append(path)
+    (out_dir / MANIFEST).write_text("".join(f"{p.name}\n" for p in written), encoding="utf-8")
     return written

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quiz import model
 from quiz.course.safeyaml import load_yaml
 from quiz.course.sheets import Key
 from quiz.errors import InputError, display_path
@@ -26,14 +27,21 @@ from quiz.neutralise import csv_cell
 class ItemResult:
     number: int
     id: str
-    score: float
+    score: float  # points earned: the question's score times its points (negative with a penalty)
     response: Any
     malformed: str = ""
-    max: float = 1.0
+    max: float = 1.0  # the question's points
+    feedback: str = ""
+    rubric: list[str] = field(default_factory=list)  # essays: "criterion: level (points)" per criterion marked
 
     @property
     def correct(self) -> bool:
         return self.score >= self.max - 1e-9
+
+    @property
+    def fraction(self) -> float:
+        """The score as a share of the question's points (facility averages this)."""
+        return self.score / self.max if self.max else 0.0
 
 
 @dataclass
@@ -48,11 +56,12 @@ class StudentResult:
 
     @property
     def score(self) -> float:
-        return sum(i.score for i in self.items)
+        """Points earned; penalties can make a question's points negative, never the total."""
+        return max(0.0, sum(i.score for i in self.items))
 
     @property
     def max(self) -> float:
-        return float(len(self.key.items)) if self.key else 0.0
+        return self.key.points if self.key else 0.0
 
     @property
     def percent(self) -> float:
@@ -64,7 +73,8 @@ class StudentResult:
                 "score": round(self.score, 4), "max": self.max, "percent": round(self.percent, 2),
                 "refused": self.refused or None, "problems": self.problems,
                 "questions": [{"number": i.number, "id": i.id, "score": round(i.score, 4), "max": i.max,
-                               "correct": i.correct, "response": i.response, "malformed": i.malformed or None}
+                               "correct": i.correct, "response": i.response, "malformed": i.malformed or None,
+                               **({"rubric": i.rubric} if i.rubric else {})}
                               for i in self.items]}
 
 
@@ -176,7 +186,8 @@ def pick_key(response: Response, keys: list[Key]) -> Key | str:
 _MISSING = object()
 
 
-def grade_response(response: Response, keys: list[Key]) -> StudentResult:
+def grade_response(response: Response, keys: list[Key], marks=None) -> StudentResult:
+    """Grade one response; essays take their score from `marks` (quiz.assess.rubric.Marks)."""
     key = pick_key(response, keys)
     if isinstance(key, str):
         return StudentResult(response.student, response.student_id, response.source, None, refused=key)
@@ -196,18 +207,40 @@ def grade_response(response: Response, keys: list[Key]) -> StudentResult:
         raw = answers.get(item.question.id, _MISSING)
         if raw is _MISSING:
             raw = answers.get(str(item.number))
+        q = item.question
+        if isinstance(q, model.Essay):
+            result.items.append(_mark_essay(item.number, q, raw, response, marks, result.problems))
+            continue
         grade = item.grade(raw)
         malformed = grade.feedback.removeprefix("Could not read the answer: ") if grade.malformed else ""
         if malformed:
             result.problems.append(f"question {item.number} ({item.question.id}): {malformed}; scored 0")
-        result.items.append(ItemResult(item.number, item.question.id, grade.score, raw, malformed))
+        result.items.append(ItemResult(item.number, q.id, q.earned(grade, raw), raw, malformed, q.points, grade.feedback))
     return result
 
 
-def grade_all(keys: list[Key], paths: list[str | Path]) -> list[StudentResult]:
+def _mark_essay(number: int, q: model.Essay, raw: Any, response: Response, marks, problems: list[str]) -> ItemResult:
+    """An essay's result from the rubric levels a marker gave; unmarked essays score 0 and say so."""
+    if raw in (None, "", []):
+        return ItemResult(number, q.id, 0.0, raw, "", q.points)
+    given, where, found = marks.for_student(response.student, response.student_id, q.id) if marks else (None, "", ())
+    if given is None:
+        problems.append(f"question {number} ({q.id}): essay not marked yet; give its rubric levels "
+                        "(`quiz grade … --rubric-template FILE`, or `quiz mark`); scored 0")
+        return ItemResult(number, q.id, 0.0, raw, "", q.points, "Not marked yet.")
+    try:
+        fraction, notes = q.mark(given)
+    except model.MalformedResponse as exc:
+        problems.append(f"question {number} ({q.id}): rubric marks at {where}: {exc}; scored 0")
+        return ItemResult(number, q.id, 0.0, raw, "", q.points, "Not marked yet.")
+    comments = marks.comments.get(found, [])
+    return ItemResult(number, q.id, fraction * q.points, raw, "", q.points, " ".join(comments), notes)
+
+
+def grade_all(keys: list[Key], paths: list[str | Path], marks=None) -> list[StudentResult]:
     responses, refused = read_responses(paths)
     with gc_paused():
-        return once_per_student([grade_response(r, keys) for r in responses]) + refused
+        return once_per_student([grade_response(r, keys, marks) for r in responses]) + refused
 
 
 def once_per_student(results: list[StudentResult]) -> list[StudentResult]:

@@ -14,6 +14,7 @@ _CSS = """body{font-family:Georgia,serif;max-width:46rem;margin:2rem auto;line-h
 h1{font-size:1.5rem}.q{margin:1.2rem 0;break-inside:avoid}.meta{color:#555;font-size:.9rem}
 ol.opts{list-style:upper-alpha}.line{border-bottom:1px solid #999;display:inline-block;min-width:14rem;height:1.2rem}
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}
+.write{border:1px solid #999;background:repeating-linear-gradient(#fff 0 1.95rem,#ccc 1.95rem 2rem)}
 @media print{.noprint{display:none}}"""
 
 
@@ -32,14 +33,25 @@ def _answer_space_md(q: dict) -> list[str]:
         return ["Answer: ____________ " + m(q.get("unit", ""))]
     if t == "cloze":
         return [f"[{i}] ____________" for i in range(1, q["blanks"] + 1)]
+    if t == "essay":
+        marked = "; ".join(f"{name} ({worth:g})" for name, worth in q.get("criteria", {}).items())
+        return ([f"_Marked on: {marked}._", ""] if marked else []) + ["_" * 70 + "  " for _ in range(q.get("lines", 12))]
     return ["Answer: ______________________________"]
+
+
+def _marking(q: dict) -> str:
+    """What a question is worth, when it is not the default 1 point or a wrong answer costs."""
+    notes = [f"{q['points']:g} points"] if "points" in q else []
+    if q.get("penalty"):
+        notes.append(q["penalty"])
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def sheet_markdown(sheet: dict) -> str:
     lines = [f"# {markdown_cell(sheet['title'])}", "", f"Sheet {m(sheet['sheet'])} · variant {sheet['variant']}", "",
              "Name: ______________________  Student ID: ____________", ""]
     for q in sheet["questions"]:
-        lines += [f"**{q['number']}.** {m(q['prompt'])}", ""] + _answer_space_md(q) + [""]
+        lines += [f"**{q['number']}.** {m(q['prompt'])}{_marking(q)}", ""] + _answer_space_md(q) + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -50,7 +62,7 @@ def sheet_html(sheet: dict) -> str:
              f"<h1>{e(sheet['title'])}</h1><p class='meta'>Sheet <code>{e(sheet['sheet'])}</code> · variant {sheet['variant']}</p>",
              "<p>Name: <span class='line'></span> Student ID: <span class='line'></span></p>"]
     for q in sheet["questions"]:
-        parts.append(f"<div class='q'><p><strong>{q['number']}.</strong> {e(q['prompt'])}</p>")
+        parts.append(f"<div class='q'><p><strong>{q['number']}.</strong> {e(q['prompt'])}{e(_marking(q))}</p>")
         t = q["type"]
         if t in ("single", "multiple"):
             parts.append("<ol class='opts'>" + "".join(f"<li>{e(v)}</li>" for v in q["choices"].values()) + "</ol>")
@@ -71,6 +83,11 @@ def sheet_html(sheet: dict) -> str:
             parts.append("<p>Order: <span class='line'></span></p>")
         elif t == "cloze":
             parts.append("".join(f"<p>[{i}] <span class='line'></span></p>" for i in range(1, q["blanks"] + 1)))
+        elif t == "essay":
+            marked = "; ".join(f"{e(name)} ({worth:g})" for name, worth in q.get("criteria", {}).items())
+            if marked:
+                parts.append(f"<p class='meta'>Marked on: {marked}.</p>")
+            parts.append(f"<div class='write' style='height:{q.get('lines', 12) * 2}rem'></div>")
         else:
             unit = e(q.get("unit", ""))
             parts.append(f"<p>Answer: <span class='line'></span> {unit}</p>")
@@ -84,11 +101,20 @@ def key_markdown(key: dict) -> str:
              f"Sheet {m(key['key'])} · variant {key['variant']} · seed {key['seed']} · fingerprint {m(key['fingerprint'])}", "",
              "| # | question | answer |", "|---|---|---|"]
     for q in key["questions"]:
-        answer = q["answer"]
+        answer = q["answer"] if q["question"]["type"] != "essay" else "see the model answer and rubric below"
         if isinstance(answer, list):
             answer = ", ".join(str(a) for a in answer)
         elif isinstance(answer, dict):
             answer = "; ".join(f"{k} → {v}" for k, v in answer.items())
         lines.append(f"| {q['number']} | {markdown_cell(q['question']['id'])} | {markdown_cell(answer)} |")
+    essays = [q for q in key["questions"] if q["question"]["type"] == "essay"]
+    for q in essays:
+        d = q["question"]
+        lines += ["", f"## Question {q['number']} ({markdown_cell(d['id'])}): model answer and rubric", "",
+                  m(d["model_answer"]), "", "| criterion | level | points | description |", "|---|---|---|---|"]
+        for c in d["rubric"]:
+            for lv in c["levels"]:
+                lines.append(f"| {markdown_cell(c['criterion'])} | {markdown_cell(lv['label'])} | {lv['points']:g} | "
+                             f"{markdown_cell(lv.get('description', ''))} |")
     lines += ["", "Banks: " + ", ".join(m(f"{b['id']} ({b['file']}, sha256 {b['sha256']})") for b in key["banks"])]
     return "\n".join(lines) + "\n"

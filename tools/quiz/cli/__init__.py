@@ -32,6 +32,9 @@ COMMANDS = {
     "grade": ("grade_cmd:grade",
               "Grade RESPONSES (filled-in sheets, or a CSV with a row per student) against KEY (a key file, or the "
               "directory `quiz generate` wrote, for several variants)."),
+    "mark": ("mark_cmd:mark",
+             "Mark essay answers in the terminal: each student's text beside the question's rubric, one level per "
+             "criterion, saved to the rubric CSV after every essay."),
     "stats": ("stats_cmd:stats", "Your progress: attempts over time, score and mastery per lesson, weakest objectives first."),
     "history": ("history_cmd:history",
                 "Your past attempts; with ATTEMPT (a number from the list), that attempt again: each question with "

@@ -191,11 +191,18 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
             add(where, "give the passage's 'chapter': the bank has no default chapter")
             return None
         passages.append(Passage(p["quote"], chapter))
-    common = dict(id=q["id"], prompt=q["prompt"], explanation=q["explanation"],
+    if q["type"] == "essay" and ("prompt" not in q or "model_answer" not in q):
+        q = _from_exercise(q, bank, add)
+        if q is None:
+            return None
+    common = dict(id=q["id"], prompt=q["prompt"], explanation=q.get("explanation", ""),
                   passage=passages[0], more_passages=tuple(passages[1:]), objective=q["objective"],
                   difficulty=q["difficulty"], tags=tuple(q.get("tags", ())), feedback=q.get("feedback", ""),
                   bank=bank.id, file=f, line=qline,
-                  lint_ignore=tuple(q.get("lint", {}).get("ignore", ())), lint_reason=q.get("lint", {}).get("reason", ""))
+                  lint_ignore=tuple(q.get("lint", {}).get("ignore", ())), lint_reason=q.get("lint", {}).get("reason", ""),
+                  points=float(q.get("points", 1)), penalty=float(q.get("penalty", 0)))
+    if common["penalty"] and q["type"] not in model.PENALTY_TYPES:
+        add(("penalty",), f"a penalty applies to {', '.join(model.PENALTY_TYPES)} questions only; remove it")
     t = q["type"]
     if t in ("single", "multiple"):
         choices = tuple(Choice(c["text"], bool(c.get("correct", False)), c.get("feedback", "")) for c in q["choices"])
@@ -242,12 +249,47 @@ def _build(q: dict, bank: Bank, f: str, qline: int, loaded: Loaded, i: int, prob
         items = tuple(str(x) for x in q["items"])
         _duplicates(list(items), lambda j: ("items", j), "item", add)
         extra = dict(items=items)
+    elif t == "essay":
+        rubric = tuple(model.Criterion(str(c["criterion"]), tuple(
+            model.Level(str(lv["label"]), float(lv["points"]), lv.get("description", "")) for lv in c["levels"]))
+            for c in q["rubric"])
+        _duplicates([c.name for c in rubric], lambda j: ("rubric", j), "criterion", add)
+        for j, c in enumerate(rubric):
+            _duplicates([lv.label for lv in c.levels], lambda k, j=j: ("rubric", j, "levels", k), "level", add)
+            if c.max_points <= 0:
+                add(("rubric", j), f"criterion '{c.name}' has no level worth more than 0 points")
+        extra = dict(model_answer=q["model_answer"], rubric=rubric, lines=int(q.get("lines", 12)),
+                     exercise=q.get("exercise", ""))
+        if "points" not in q:  # an essay is worth its rubric's points unless it says otherwise
+            common["points"] = sum(c.max_points for c in rubric) or 1.0
     else:  # the schema's enum catches this first
         add(("type",), f"unknown question type '{t}'")
         return None
     if len(problems) > start:
         return None
     return model.CLASSES[t](**common, **extra)
+
+
+def _from_exercise(q: dict, bank: Bank, add) -> dict | None:
+    """An essay question with its prompt and model answer filled from the lesson's exercise."""
+    label = q.get("exercise")
+    if not label:
+        add((), "an essay needs 'prompt' and 'model_answer', or 'exercise' naming an exercise of the lesson")
+        return None
+    from quiz.course.exercises import lesson_exercises
+
+    lesson = lesson_path_for(Path(bank.file), bank.id)
+    if lesson is None:
+        add(("exercise",), f"exercise '{label}': no lesson found for bank {bank.id} (lessons/{bank.id}.md)")
+        return None
+    found = lesson_exercises(lesson).get(label)
+    if found is None or not found.text:
+        add(("exercise",), f"'{label}' is not an exercise label of {display_path(lesson)}")
+        return None
+    if not found.solution and "model_answer" not in q:
+        add(("exercise",), f"exercise '{label}' has no solution in {display_path(lesson)}; give 'model_answer'")
+        return None
+    return {**q, "prompt": q.get("prompt", found.text), "model_answer": q.get("model_answer", found.solution)}
 
 
 def _duplicates(texts: list[str], where, what: str, add) -> None:

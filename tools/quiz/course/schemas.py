@@ -130,6 +130,8 @@ def humanize(error) -> str:
         return f"{prefix}{error.instance!r} is neither a mapping with 'quote' nor a list of such mappings"
     if error.validator == "oneOf":
         return f"{prefix}give either 'start' and 'end', or 'quote'"
+    if error.validator == "anyOf":  # the essay's choice of fields
+        return f"{prefix}an essay gives 'prompt' and 'model_answer', or 'exercise' (an exercise label of the lesson)"
     if error.validator == "minItems":
         return f"{prefix}needs at least {error.validator_value} items"
     return prefix + error.message
@@ -147,8 +149,10 @@ def schema_errors(loaded: Loaded, which: str) -> list[tuple[Problem, tuple]]:
         path = tuple(error.absolute_path)
         if error.validator is None:  # a `false` subschema: a key that this question type forbids
             for key in _forbidden_keys(error, loaded.data, path):
+                t = _type_at(loaded.data, path)
                 out.append((Problem(loaded.file, loaded.line_of(path + (key,)),
-                                    f"'{key}' does not belong to a {_type_at(loaded.data, path)} question"), path + (key,)))
+                                    f"'{key}' does not belong to {'an' if t[:1] in 'aeiou' else 'a'} {t} question"),
+                            path + (key,)))
             continue
         out.append((Problem(loaded.file, loaded.line_of(path), humanize(error)), path))
     return out

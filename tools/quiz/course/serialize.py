@@ -38,9 +38,19 @@ def question_to_dict(q: model.Question) -> dict[str, Any]:
         d["pairs"] = [{"left": a, "right": b} for a, b in q.pairs]
     elif isinstance(q, model.Ordering):
         d["items"] = list(q.items)
+    elif isinstance(q, model.Essay):
+        d["model_answer"] = q.model_answer
+        d["rubric"] = [{"criterion": c.name, "levels": [
+            {"label": lv.label, "points": int(lv.points) if float(lv.points).is_integer() else lv.points,
+             **({"description": lv.description} if lv.description else {})} for lv in c.levels]} for c in q.rubric]
+        if q.lines != 12:
+            d["lines"] = q.lines
+        if q.exercise:
+            d["exercise"] = q.exercise
     if q.feedback:
         d["feedback"] = q.feedback
-    d["explanation"] = q.explanation
+    if q.explanation or not isinstance(q, model.Essay):
+        d["explanation"] = q.explanation
     listed = [{"quote": p.quote, "chapter": p.chapter} for p in q.passages]
     d["passage"] = listed[0] if len(listed) == 1 else listed
     d["objective"] = q.objective
@@ -49,6 +59,10 @@ def question_to_dict(q: model.Question) -> dict[str, Any]:
         d["tags"] = list(q.tags)
     if q.lint_ignore:
         d["lint"] = {"ignore": list(q.lint_ignore), "reason": q.lint_reason}
+    if q.points != 1 or isinstance(q, model.Essay):  # an essay's default is its rubric's total
+        d["points"] = int(q.points) if float(q.points).is_integer() else q.points
+    if q.penalty:
+        d["penalty"] = q.penalty
     return d
 
 

@@ -35,6 +35,7 @@ class KeyItem:
     number: int
     question: model.Question
     order: list[int] = field(default_factory=list)  # bank indices of choices / right items / items, as shown
+    slot: int = 0  # drawn variants: the blueprint slot (the same across variants); 0 otherwise
     _grades: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def shown(self) -> list[str]:
@@ -135,6 +136,11 @@ class Key:
         lookup.update({it.question.id: it for it in self.items})
         return lookup
 
+    @cached_property
+    def points(self) -> float:
+        """What the whole sheet is worth: the sum of its questions' points."""
+        return float(sum(it.question.points for it in self.items))
+
     def item(self, ident: Any) -> KeyItem | None:
         """The item with this question id or sheet number."""
         return self._by_ident.get(str(ident))
@@ -154,7 +160,7 @@ def load_key(path: str | Path) -> Key:
                 raise InputError(shown, loaded.line_of(("questions", i)),
                                  f"question id '{question.id}' is in this key twice (its banks share ids); "
                                  "give the questions unique ids and generate the quiz again")
-            items.append(KeyItem(int(q["number"]), question, list(q.get("order", []))))
+            items.append(KeyItem(int(q["number"]), question, list(q.get("order", [])), int(q.get("slot", 0))))
         return Key(d["key"], d.get("title", ""), int(d["seed"]), int(d["variant"]), str(d["fingerprint"]),
                    list(d.get("banks", [])), items, shown)
     except (KeyError, TypeError, ValueError) as exc:

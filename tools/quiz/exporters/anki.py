@@ -177,4 +177,6 @@ def front_back(item: Item) -> tuple[str, str]:
         front = prompt + "<ol class=\"choices\">" + "".join(f"<li>{h(x)}</li>" for x in shown) + "</ol>"
         back = "<ol>" + "".join(f"<li>{LETTERS[shown.index(x)]}. {h(x)}</li>" for x in q.items) + "</ol>"
         return front, back
+    if isinstance(q, model.Essay):
+        return prompt + "<p><i>Write your answer, then compare.</i></p>", f"<p>{h(q.model_answer)}</p>"
     raise TypeError(f"no Anki form for question type {q.type!r}")

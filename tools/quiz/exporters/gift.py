@@ -187,6 +187,10 @@ def question_blocks(item: Item, warnings: list[ExportWarning]) -> list[str]:
         lines = [f"={_match_side(q.items[i], q, warnings, True)} -> {position_label(i)}" for i in order]
         return [f"{head}{esc_html(q.prompt)} {_answers_block(lines, general)}"]
 
+    if isinstance(q, model.Essay):  # GIFT's essay: empty braces; no grader information in the format
+        warnings.append(ExportWarning(q.id, "essay: GIFT has no grader information; the model answer and rubric "
+                                            "are in Moodle XML and the printable key"))
+        return [f"{head}{esc_html(q.prompt)} {{{('####' + general) if general else ''}}}"]
     raise TypeError(f"no GIFT form for question type {q.type!r}")
 
 

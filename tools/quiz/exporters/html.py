@@ -48,6 +48,8 @@ def _question(p: Printed) -> str:
         out.append("</table>")
     elif p.type == "cloze":
         out.append("".join(f"<p>[{k}] <span class='line'></span></p>" for k in range(1, p.blanks + 1)))
+    elif p.type == "essay":  # writing space: one line per rule
+        out.append("".join("<p><span class='line' style='min-width:100%'></span></p>" for _ in range(p.blanks or 12)))
     else:
         out.append(f"<p>Answer: <span class='line'></span> {e(p.unit)}</p>")
     out.append("</div>")

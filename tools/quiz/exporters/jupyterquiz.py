@@ -83,6 +83,8 @@ def to_jupyterquiz(questions: Iterable[Question], seed: str | None = "jupyterqui
 def convert(q: Question, seed: str | None = "jupyterquiz") -> list[dict]:
     """One bank question as one or more jupyterquiz questions."""
     rng = random.Random(f"{seed}:{q.id}") if seed is not None else None
+    if q.type == "essay":  # an open answer: nothing jupyterquiz can check
+        return []
     if isinstance(q, TrueFalse):
         return [_choice_question(q, q.prompt, [("True", q.answer is True, ""), ("False", q.answer is False, "")],
                                  None)]

@@ -42,6 +42,8 @@ def _question(p: Printed) -> list[str]:
         lines += [f"[{k}] ______________________  " for k in range(1, p.blanks + 1)]
     elif p.type == "numeric":
         lines.append(f"Answer: ____________ {md(p.unit)}".rstrip())
+    elif p.type == "essay":  # writing space
+        lines += ["_" * 70 + "  "] * (p.blanks or 12)
     else:
         lines.append("Answer: ______________________________")
     return lines + [""]

@@ -104,7 +104,7 @@ def _head(q: model.Question, qtype: str, prompt_html: str, general: str, idnumbe
     _text(_sub(el, "name"), q.id)
     _html(el, "questiontext", prompt_html)
     _html(el, "generalfeedback", general)
-    _sub(el, "defaultgrade", "1")
+    _sub(el, "defaultgrade", f"{float(q.points):g}")
     _sub(el, "penalty", "0.3333333")
     _sub(el, "hidden", "0")
     if idnumber:  # Moodle's cloze import (import_multianswer) reads no idnumber: the name carries the id
@@ -171,6 +171,14 @@ def cloze_feedback(text: str) -> str:
     return out
 
 
+def essay_grader_html(q: model.Essay) -> str:
+    """An essay's grader information: the model answer and the rubric as a table."""
+    rows = "".join(f"<tr><td>{h(c.name)}</td><td>{h(lv.label)}</td><td>{lv.points:g}</td><td>{h(lv.description)}</td></tr>"
+                   for c in q.rubric for lv in c.levels)
+    return (f"<h4>Model answer</h4><p>{h(q.model_answer)}</p><h4>Rubric ({q.rubric_max:g} points)</h4>"
+            f"<table><tr><th>criterion</th><th>level</th><th>points</th><th>description</th></tr>{rows}</table>")
+
+
 def question_element(item: Item, warnings: list[ExportWarning], shuffle: bool = True, ordering: str = "ordering"):
     q = item.question
     general = general_feedback_html(q)
@@ -188,7 +196,7 @@ def question_element(item: Item, warnings: list[ExportWarning], shuffle: bool = 
         for i in order:
             c = q.choices[i]
             if isinstance(q, model.Single):
-                fraction = "100" if c.correct else "0"
+                fraction = "100" if c.correct else "-" + percent(100 * q.penalty) if q.penalty else "0"
             else:
                 fraction = percent(100 / k) if c.correct else "-" + percent(100 / k)
             _answer(el, fraction, h(c.text), c.feedback)
@@ -263,6 +271,19 @@ def question_element(item: Item, warnings: list[ExportWarning], shuffle: bool = 
         _combined_feedback(el, q)
         for pos, text in enumerate(q.items, 1):
             _answer(el, str(pos), h(text))
+    elif isinstance(q, model.Essay):
+        el = _head(q, "essay", prompt, general)
+        _sub(el, "responseformat", "editor")
+        _sub(el, "responserequired", "1")
+        _sub(el, "responsefieldlines", str(max(5, q.lines)))
+        _sub(el, "minwordlimit")
+        _sub(el, "maxwordlimit")
+        _sub(el, "attachments", "0")
+        _sub(el, "attachmentsrequired", "0")
+        _sub(el, "maxbytes", "0")
+        _sub(el, "filetypeslist")
+        _html(el, "graderinfo", essay_grader_html(q))
+        _html(el, "responsetemplate", "")
     else:
         raise TypeError(f"no Moodle XML form for question type {q.type!r}")
     _tags(el, q)

@@ -79,6 +79,10 @@ def printed_item(number: int, item: Item) -> Printed:
         p.choices = [(LETTERS[k], q.items[i]) for k, i in enumerate(order)]
         p.answer = ", ".join(LETTERS[order.index(i)] for i in range(len(q.items)))
         p.answer_texts = list(q.items)
+    elif isinstance(q, model.Essay):
+        p.blanks = q.lines  # the lines of writing space
+        p.answer = q.model_answer
+        p.answer_texts = [line.strip() for line in q.rubric_text().splitlines()]
     return p
 
 
@@ -91,5 +95,6 @@ INSTRUCTIONS = {
     "cloze": "Fill in each numbered blank.",
     "matching": "Write the letter of the matching item beside each item.",
     "ordering": "Write the letters in the right order.",
+    "essay": "Write your answer in the space given.",
 }
 

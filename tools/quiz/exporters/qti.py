@@ -241,12 +241,7 @@ def item_element(it: Item, warnings: list[ExportWarning]):
             right = next(ident for ident, (_, ok, _) in zip(idents, choices) if ok)
             Q.el(cond, "varequal", right, respident="response1")
     elif isinstance(q, model.Short):
-        _metadata(item, "short_answer_question", "", ref)
-        pres = Q.el(item, "presentation")
-        _material(pres, prompt)
-        fib = Q.el(Q.el(pres, "response_str", ident="response1", rcardinality="Single"), "render_fib")
-        Q.el(fib, "response_label", ident="answer1", rshuffle="No")
-        rp = _resprocessing(item)
+        rp = _text_response(item, "short_answer_question", prompt, ref)
         _other_feedback(rp, "general_fb")
         cond = _set_score(rp)
         for a in accepted_forms(q.answers):
@@ -316,6 +311,12 @@ def item_element(it: Item, warnings: list[ExportWarning]):
         _other_feedback(rp, "general_fb")
         for k, (lid_ident, (_, right)) in enumerate(zip(left_ids, pairs)):
             _add_score(rp, f"response_{lid_ident}", right_ids[right], len(pairs), k)
+    elif isinstance(q, model.Essay):
+        rp = _text_response(item, "essay_question", prompt, ref)
+        rc = Q.el(rp, "respcondition", continue_="No")
+        Q.el(Q.el(rc, "conditionvar"), "other")
+        warnings.append(ExportWarning(q.id, "essay: Canvas imports the question without its model answer and "
+                                            "rubric (a Canvas rubric is made in Canvas); they are in the printable key"))
     else:
         raise TypeError(f"no QTI form for question type {q.type!r}")
 
@@ -326,7 +327,27 @@ def item_element(it: Item, warnings: list[ExportWarning]):
         _itemfeedback(item, "general_incorrect_fb", incorrect)
     for ident, fb in choice_feedback:
         _itemfeedback(item, f"{ident}_fb", f"<p>{h(fb)}</p>")
+    _set_points(item, q.points)
     return item
+
+
+def _set_points(item, points: float) -> None:
+    """Canvas's points_possible of an item: the question's points (SCORE stays a percentage)."""
+    for f in item.iter(f"{{{QTI_NS}}}qtimetadatafield"):
+        label = f.find(f"{{{QTI_NS}}}fieldlabel")
+        if label is not None and label.text == "points_possible":
+            f.find(f"{{{QTI_NS}}}fieldentry").text = f"{float(points):g}"
+
+
+def _text_response(item, question_type: str, prompt: str, ref: str):
+    """A typed-answer item (short answer, essay): its metadata, prompt and one text box;
+    returns the response processing to add the scoring to."""
+    _metadata(item, question_type, "", ref)
+    pres = Q.el(item, "presentation")
+    _material(pres, prompt)
+    fib = Q.el(Q.el(pres, "response_str", ident="response1", rcardinality="Single"), "render_fib")
+    Q.el(fib, "response_label", ident="answer1", rshuffle="No")
+    return _resprocessing(item)
 
 
 def _add_score(rp, respident: str, value: str, n: int, k: int) -> None:
@@ -381,7 +402,7 @@ def assessment_meta(aid: str, source: ExportSource) -> bytes:
     C = _Builder(CC_NS)
     root = etree.Element(f"{{{CC_NS}}}quiz", identifier=aid, nsmap={None: CC_NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", f"{CC_NS} https://canvas.instructure.com/xsd/cccv1p0.xsd")
-    points = f"{float(len(source)):.1f}"
+    points = f"{float(sum(it.question.points for g in source.groups for it in g.items)):.1f}"
     shuffle = "false" if source.kind == "sheet" else "true"
     what = ("Questions of " + ", ".join(g.title for g in source.groups)) if source.kind == "banks" \
         else f"Quiz sheet {source.id}"

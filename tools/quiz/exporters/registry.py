@@ -81,5 +81,7 @@ def render_jupyterquiz(source: ExportSource) -> tuple[str, list[ExportWarning]]:
         elif isinstance(q, model.Ordering):
             warnings.append(ExportWarning(q.id, f"ordering written as {len(q.items)} multiple-choice parts asking "
                                                 "what comes right after each item (jupyterquiz has no ordering type)"))
-    data = to_jupyterquiz(source.questions, seed="book")
+    essays = [q for q in source.questions if isinstance(q, model.Essay)]
+    warnings += [ExportWarning(q.id, "essay left out: jupyterquiz cannot take an open answer") for q in essays]
+    data = to_jupyterquiz([q for q in source.questions if not isinstance(q, model.Essay)], seed="book")
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n", warnings

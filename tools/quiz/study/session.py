@@ -64,6 +64,8 @@ def plan_from_banks(refs: list[str], count: int | None, seed: int, filters: Filt
     paths_ = [resolve_bank_path(r) for r in refs]
     banks = [load_bank(p) for p in paths_]
     require_unique_ids(banks)
+    for b in banks:  # practice grades by rule: essays, which a person marks, are left out
+        b.questions = [q for q in b.questions if q.type not in model.MARKED_TYPES]
     files = {q.id: str(p) for b, p in zip(banks, paths_) for q in b.questions}
     available = sum(1 for b in banks for q in b.questions if (filters or Filters()).keep(q))
     rng = random.Random(f"take:{seed}")
@@ -91,6 +93,8 @@ def plan_from_sheet(path: str | Path) -> Plan:
         q = find_question(str(entry.get("id")))
         if q is None:
             raise InputError(display_path(path), 0, f"question {entry.get('id')} of this sheet is in no bank under quizzes/")
+        if q.type in model.MARKED_TYPES:  # an essay is marked by a person, not in the terminal
+            continue
         shown = entry.get("choices") or entry.get("right") or entry.get("items") or {}
         texts = list(shown.values()) if isinstance(shown, dict) else list(shown)
         bank_texts = (q.texts if isinstance(q, model.ChoiceQuestion) else q.rights if isinstance(q, model.Matching)
