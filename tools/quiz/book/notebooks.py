@@ -180,8 +180,12 @@ def quiz_intro_markdown(lesson: Lesson, bank: Bank | None, n_items: int) -> str:
     if bank is None:
         out.append(f"The question bank for this lesson (`quizzes/{lesson.id}.yaml`) is not written yet.")
         return "\n".join(out)
+    if not n_items:
+        out.append(f"The questions of `quizzes/{bank.id}.yaml` are open answers, which the self-check cannot "
+                   f"mark: answer them with `quiz take quizzes/{bank.id}.yaml`.")
+        return "\n".join(out)
     split = [q for q in bank.questions if q.type in ("cloze", "matching", "ordering")]
-    out.append(f"{len(bank.questions)} questions from the lesson's bank, `quizzes/{bank.id}.yaml`, to try "
+    out.append(f"{n_items} questions from the lesson's bank, `quizzes/{bank.id}.yaml`, to try "
                "once you have read the lesson. Open the self-check below (it starts collapsed); choose an answer (the arrow keys move "
                "through the choices) or type one, then press Check or Enter to see feedback. The explanation "
                "comes with the right answer. Your answers stay in this browser: the "
@@ -229,7 +233,8 @@ def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus,
     cells = [nbformat.v4.new_markdown_cell(header_markdown(lesson, corpus))]
     cells += [nbformat.v4.new_markdown_cell(s) for s in sections]
     questions = bank_questions(bank) if bank is not None else []
-    cells.append(nbformat.v4.new_markdown_cell(quiz_intro_markdown(lesson, bank, len(questions))))
+    checked = len({q["id"] for q in questions})  # essays are not in the self-check
+    cells.append(nbformat.v4.new_markdown_cell(quiz_intro_markdown(lesson, bank, checked)))
     if bank is not None and questions:
         code = nbformat.v4.new_code_cell(QUIZ_CELL.substitute(bank=bank.id), metadata={"tags": ["remove-input"]})
         code.outputs = quiz_outputs(bank.id, questions)
