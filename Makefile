@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 UVENV  := .uv
 UV     := UV_PYTHON=$(PYTHON) UV_PYTHON_DOWNLOADS=never $(UVENV)/bin/uv
 
-.PHONY: book test install install-test lock-check lock upgrade browser clean bench
+.PHONY: book test install install-test lock-check lock upgrade browser clean bench screenshots pdf
 
 # uv itself, pinned by hash in .ci/uv.txt, in a small venv of its own (so syncing .venv
 # never removes the tool doing the syncing).
@@ -37,10 +37,19 @@ book: install
 browser:
 	sh .ci/install-chromium.sh
 
-# The conformance suite reads GIFT back with gift-pegjs, pinned in package-lock.json.
+# gift-pegjs (the conformance suite reads GIFT back with it) and axe-core (the browser
+# tests' accessibility check), pinned with their hashes in package-lock.json.
 test: install-test browser
 	npm ci --no-audit --no-fund --silent
 	$(BIN)/python -m pytest
+
+# The README's screenshots, from the real build of the book.
+screenshots: install browser
+	$(BIN)/python docs/screenshots.py
+
+# The course reader (book/_build/course-reader.pdf); `quiz book pdf --instructor` for solutions.
+pdf: install browser
+	$(BIN)/quiz book pdf
 
 # After editing pyproject.toml: record the change in uv.lock, keeping every other pin.
 lock: $(UVENV)/bin/uv
@@ -54,4 +63,4 @@ bench: install-test
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf book/_build book/lessons book/sources book/generated
+	rm -rf book/_build book/lessons book/sources book/generated node_modules

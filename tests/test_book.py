@@ -97,8 +97,8 @@ def test_lesson_page_has_every_part_in_order(course):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     order = ["# Geoeconomics\\: Technology and Cybersecurity", "**Reading:**", "{cite:p}`lawfare`",
              "**Reading time:** about 20 minutes", "## Learning objectives", "## Overview",
-             "## Excerpts and commentary", "````{container} excerpt", "Read in context", "## Key terms",
-             "{term}`Splinternet`", "## Exercises", "````{exercise} Reading for the argument", ":class: dropdown",
+             "## Key terms", "{term}`Splinternet`", "## Excerpts and commentary",
+             "````{container} excerpt", "Read in context", "## Exercises", "````{exercise} Reading for the argument", ":class: dropdown",
              "## Discussion", "## Self-check quiz", "quiz take quizzes/lawfare-01.yaml"]
     positions = [text.find(s) for s in order]
     assert -1 not in positions, [s for s, p in zip(order, positions) if p == -1]
@@ -136,19 +136,33 @@ def test_excerpts_are_the_source_text_verbatim_with_a_link_to_their_line(course)
 def test_the_quiz_output_is_written_into_the_notebook(course):
     from quiz.course.bank import load_bank
     from quiz.book.build import assemble
+    from quiz.book.selfcheck import bank_version
     from quiz.exporters.jupyterquiz import to_jupyterquiz
 
     assemble()
     code = [c for c in notebook(course).cells if c.cell_type == "code"]
     assert len(code) == 1 and code[0].metadata["tags"] == ["remove-input"]
-    html, script = code[0].outputs
-    assert 'id="jq_lawfare_01"' in html["data"]["text/html"]
-    js = script["data"]["application/javascript"]
-    embedded = json.loads(re.match(r"var questionsjq_lawfare_01=(.*?);\n", js, re.S).group(1))
+    [output] = code[0].outputs
+    html = output["data"]["text/html"]
     bank = load_bank(course / "quizzes" / f"{LESSON}.yaml")
-    assert embedded == to_jupyterquiz(bank.questions, seed="book", numbered=True)
-    assert "show_questions(questionsjq_lawfare_01, jq_lawfare_01)" in js
-    assert "https://" not in js and "http://" not in js
+    questions = to_jupyterquiz(bank.questions, seed="book", numbered=True)
+    assert f'data-bank="{LESSON}" data-version="{bank_version(questions)}"' in html
+    data = re.search(r'<script type="application/json" class="sc-data">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in data  # nothing in the data can close its <script> element
+    assert json.loads(data) == questions
+    assert "<details" in html and "<summary>" in html  # collapsed until the student opens it
+    assert "https://" not in html and "http://" not in html
+
+
+def test_the_bank_version_changes_with_the_questions_only():
+    from quiz.book.selfcheck import bank_version, part_keys
+
+    qs = [{"id": "a-q01", "question": "Which?", "type": "string", "answers": []},
+          {"id": "a-q02", "part": [1, 2], "question": "x", "type": "string", "answers": []},
+          {"id": "a-q02", "part": [2, 2], "question": "y", "type": "string", "answers": []}]
+    assert bank_version(qs) == bank_version([dict(q) for q in qs])
+    assert bank_version(qs) != bank_version([{**qs[0], "question": "Which one?"}, *qs[1:]])
+    assert part_keys(qs) == ["a-q01", "a-q02#1", "a-q02#2"]
 
 
 def test_a_lesson_without_a_bank_says_so(course):
@@ -163,7 +177,7 @@ def test_a_lesson_without_a_bank_says_so(course):
 
 # -- incremental assembly -----------------------------------------------------------------
 
-def test_assembling_twice_writes_nothing_and_a_bank_edit_rewrites_only_its_page(course):
+def test_assembling_twice_writes_nothing_and_a_bank_edit_rewrites_only_its_pages(course):
     from quiz.book.build import assemble
 
     first = assemble()
@@ -175,7 +189,8 @@ def test_assembling_twice_writes_nothing_and_a_bank_edit_rewrites_only_its_page(
     bank.write_text(bank.read_text(encoding="utf-8").replace(
         "regulation is not among them.", "regulation is not one of them."), encoding="utf-8")
     third = assemble()
-    assert third.written == [page]
+    # the lesson, and the progress page, which holds the bank's new version
+    assert third.written == [page, course / "book" / "generated" / "progress.md"]
     assert page.stat().st_mtime_ns != before
     assert "regulation is not one of them." in page.read_text(encoding="utf-8")
 
@@ -201,10 +216,11 @@ def test_toc_lists_every_lesson_and_every_source_chapter(course):
     toc = yaml.safe_load(result.toc_path.read_text(encoding="utf-8"))
     assert toc["root"] == "index"
     files = json.dumps(toc)
-    for doc in ["lessons/lawfare-01", "lessons/zz-copy", "sources/index", "glossary", "bibliography", "instructor",
+    for doc in ["lessons/lawfare-01", "lessons/zz-copy", "sources/index", "glossary", "bibliography", "progress",
+                "instructor",
                 *(f"sources/{c}" for c in load_corpus().chapters)]:
         assert f'"{doc}"' in files, doc
-    assert len(result.docs) == len(set(result.docs)) == 2 + 1 + 1 + len(load_corpus().chapters) + 3
+    assert len(result.docs) == len(set(result.docs)) == 2 + 1 + 1 + len(load_corpus().chapters) + 4
 
 
 # -- course-wide pages --------------------------------------------------------------------
@@ -347,7 +363,7 @@ def test_the_build_makes_every_page_and_returns_the_home_page(built):
     for doc in result.assembly.docs:
         assert (html / f"{doc}.html").is_file(), doc
     lesson = (html / "lessons" / f"{LESSON}.html").read_text(encoding="utf-8")
-    assert 'id="jq_lawfare_01"' in lesson and "Solution to" in lesson
+    assert 'class="self-check" data-bank="lawfare-01"' in lesson and "Solution to" in lesson
     assert "Exercise 1" in lesson and "Exercise 5" not in lesson
     home = (html / "index.html").read_text(encoding="utf-8")
     assert 'href="lessons/lawfare-01.html"' in home
@@ -382,14 +398,16 @@ def test_the_site_loads_nothing_from_other_hosts(built):
     assert not any("mathjax" in f.name.lower() for f in html.rglob("*.js"))
 
 
-def test_rebuilding_after_a_bank_edit_rereads_only_that_lesson(built):
+def test_rebuilding_after_a_bank_edit_rereads_only_that_lesson_and_the_progress_page(built):
     from quiz.book.build import build
 
     root, _ = built
     bank = root / "quizzes" / f"{LESSON}.yaml"
     bank.write_text(bank.read_text(encoding="utf-8").replace("in that order.", "in this order."))
     result = build()
-    assert "updating environment: 0 added, 1 changed, 0 removed" in result.output
+    assert "updating environment: 0 added, 2 changed, 0 removed" in result.output
+    assert re.search(r"reading sources\.\.\. \[ 50%\] lessons/lawfare-01\s.*\[100%\] progress\s", result.output, re.S), \
+        result.output
     assert "in this order." in (root / "book" / "_build" / "html" / "lessons" / f"{LESSON}.html").read_text(
         encoding="utf-8")
 

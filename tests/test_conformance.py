@@ -3,7 +3,7 @@ channel that grades.
 
 Channels: `quiz take` and `quiz review` in a real pseudo-terminal (80x24, keystrokes in),
 `quiz grade` of filled-in sheets (YAML) and of a CSV, the book's self-check (the
-jupyterquiz JSON in Debian's chromium via Playwright), and each LMS export read back by an
+jupyterquiz JSON drawn by book/_static/selfcheck.js in Debian's chromium via Playwright), and each LMS export read back by an
 independent reader: GIFT by gift-pegjs (npm), QTI by the QTI 1.2 content model with
 Canvas's identifier rule, Moodle XML by what Moodle's importer reads (moodle_reader.py).
 Each channel must give the table's score, or the score and reason the table documents for
@@ -313,54 +313,63 @@ def test_review_in_a_terminal(tmp_path):
 
 @pytest.fixture(scope="module")
 def quiz_page(tmp_path_factory) -> Path:
-    """The self-check exactly as the book writes it (book/notebooks.py), on a page of its own."""
+    """The self-check exactly as the book writes it (book/notebooks.py) and draws it
+    (book/_static/selfcheck.js), on a page of its own."""
     from quiz.book.notebooks import quiz_outputs
-    from quiz.exporters.jupyterquiz import to_jupyterquiz
+    from quiz.book.selfcheck import bank_questions
 
-    qs = to_jupyterquiz(load_bank(table.BANK).questions, seed="book", numbered=True)
-    html_out, js_out = quiz_outputs(qs, "conformancequiz")
+    bank = load_bank(table.BANK)
+    [out] = quiz_outputs(bank.id, bank_questions(bank))
+    script = (Path(__file__).resolve().parents[1] / "book" / "_static" / "selfcheck.js").read_text(encoding="utf-8")
     page = tmp_path_factory.mktemp("book") / "quiz.html"
-    page.write_text("<!doctype html><html><head><meta charset='utf-8'><title>self-check</title></head><body>"
-                    f"{html_out['data']['text/html']}<script>{js_out['data']['application/javascript']}</script>"
-                    "</body></html>", encoding="utf-8")
+    page.write_text("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>self-check</title></head><body>"
+                    f"{out['data']['text/html']}<script>{script}</script></body></html>", encoding="utf-8")
     return page
 
 
 def _book_parts(page, keyword: str) -> list:
-    items = page.locator(".Quiz")
-    return [items.nth(i) for i in range(items.count()) if keyword in items.nth(i).locator("div").first.inner_text()]
+    items = page.locator("li.sc-question")
+    for i in range(items.count()):
+        if keyword in items.nth(i).locator(".sc-text").first.inner_text():
+            forms = items.nth(i).locator("form.sc-part")
+            return [forms.nth(k) for k in range(forms.count())]
+    raise AssertionError(f"no self-check question shows {keyword!r}")
 
 
-def _click(part, text: str) -> bool:
-    labels = part.locator("label.MCButton")
+def _pick(part, text: str) -> bool:
+    labels = part.locator("label.sc-choice")
     for i in range(labels.count()):
         if same(labels.nth(i).inner_text(), text):
-            labels.nth(i).click()
+            labels.nth(i).locator("input").check()
             return True
     return False
 
 
+def _check(part) -> None:
+    part.locator("button.sc-check").click()
+
+
 def _type(part, text: str) -> None:
-    box = part.locator("input.Input-text")
-    box.click()
-    box.fill("")
-    box.press_sequentially(text)
+    box = part.locator("input[type=text]")
+    box.fill(text)
     box.press("Enter")
 
 
 def _book_answer(page, qid: str, response) -> object:
-    """Answer one question on the page; the fraction of its parts marked right, or CANNOT."""
+    """Answer one question on the page; its score (the mean of its parts' scores), or CANNOT."""
     keyword = next(k for k, v in KEYWORD.items() if v == qid)
     parts = _book_parts(page, keyword)
     empty = response is None or response in ("", [], {})
     if qid in ("conf-single", "conf-true-false") and not empty:
         text = {True: "True", False: "False", "no": "False"}.get(response, response) \
             if isinstance(response, (bool, str)) else response
-        if not _click(parts[0], str(text)):
+        if not _pick(parts[0], str(text)):
             return CANNOT
+        _check(parts[0])
     elif qid == "conf-multiple" and not empty:
-        if not all(_click(parts[0], x) for x in response):
+        if not all(_pick(parts[0], x) for x in response):
             return CANNOT
+        _check(parts[0])
     elif qid in ("conf-short", "conf-numeric") and not empty:
         _type(parts[0], ", ".join(response) if isinstance(response, list) else str(response))
     elif qid == "conf-cloze" and not empty:
@@ -372,8 +381,10 @@ def _book_answer(page, qid: str, response) -> object:
         picked = {k.casefold(): v for k, v in response.items()}
         for part in parts:
             left = re.search(r"“(.+?)” matches", part.inner_text()).group(1)
-            if left.casefold() in picked and not _click(part, picked[left.casefold()]):
-                return CANNOT
+            if left.casefold() in picked:
+                if not _pick(part, picked[left.casefold()]):
+                    return CANNOT
+                _check(part)
     elif qid == "conf-ordering" and not empty:
         order = [p.strip() for p in response.split(",")] if isinstance(response, str) else list(response)
         if len(set(order)) != len(order):
@@ -381,15 +392,10 @@ def _book_answer(page, qid: str, response) -> object:
         for part in parts:
             item = re.search(r"right after “(.+?)”", part.inner_text()).group(1)
             at = order.index(item)
-            _click(part, order[at + 1] if at + 1 < len(order) else "It comes last")
-    if qid == "conf-multiple":  # jupyterquiz counts the right choices picked: "[1/2]"
-        found = re.search(r"\[(\d+)/(\d+)\]", parts[0].locator(".Feedback").inner_text())
-        return int(found.group(1)) / int(found.group(2)) if found else 0.0
-    right = 0
-    for part in parts:
-        classes = (part.locator(".Feedback").get_attribute("class") or "").split()
-        right += "correct" in classes
-    return right / len(parts)
+            _pick(part, order[at + 1] if at + 1 < len(order) else "It comes last")
+            _check(part)
+    # each answered part carries its score; a part left unanswered scores 0
+    return sum(float(part.get_attribute("data-score") or 0) for part in parts) / len(parts)
 
 
 def test_the_books_self_check_in_chromium(quiz_page, browser):
@@ -399,7 +405,10 @@ def test_the_books_self_check_in_chromium(quiz_page, browser):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     for probe in table.PROBES:
         page.goto(quiz_page.as_uri())
-        page.locator(".Quiz").first.wait_for()
+        page.evaluate("localStorage.clear()")  # the self-check keeps answers: each probe starts afresh
+        page.reload()
+        page.locator("section.self-check summary").click()
+        page.locator("li.sc-question").first.wait_for()
         for qid in KEYWORD.values():
             if (qid, probe) in table.TABLE:
                 observed[(qid, probe)] = _book_answer(page, qid, table.TABLE[(qid, probe)][0])

@@ -63,7 +63,7 @@ def test_take_with_answers_file_grades_and_saves_every_answer(quiz, tmp_path, ro
     assert "6.5 / 8" in result.output
     flat = " ".join(result.output.split())
     assert "Passages to re-read" in flat  # the 802 million passage, cited by section and paragraph, as the book does
-    assert "Roberts et al. (2018), Essay, section “The Battle over Artificial Intelligence”, paragraph 4" in flat
+    assert "Roberts et al. (2018), Essay, “The Battle over Artificial Intelligence”, ¶ 21" in flat  # as the book numbers it
     assert "From the source" in result.output  # practice mode shows the passage after each answer
     saved = rows(db, "SELECT question_id, score FROM answers ORDER BY position")
     assert len(saved) == 8
@@ -281,6 +281,8 @@ def test_review_over_simulated_days(quiz, tmp_path, root, monkeypatch):
     result = quiz("review", "--db", db, "--answers", answers_file(tmp_path, fixed))  # right after the quiz
     assert "Question 1 of 2" in result.output and "Question 3" not in result.output  # the two misses, the same day
     assert "From the source" in result.output
+    # the passage is cited by chapter, section and paragraph, never by file and line
+    assert "\u00b6" in result.output and ".txt:" not in result.output
     cards = dict(rows(db, "SELECT question_id, due FROM cards"))
     assert cards["example-lawfare-q05"] >= "2026-03-02T09"  # now right: a day or more
     assert "Nothing due. Next review: 2026-03-02 09:" in quiz("review", "--db", db).output

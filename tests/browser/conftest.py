@@ -24,7 +24,7 @@ import pytest
 from chromium import CHROMIUM, FLAGS  # noqa: E402,F401
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-OUTSIDE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])(?!(data|blob|about):)")
+OUTSIDE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])(?!(data|blob|about|file):)")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -112,14 +112,15 @@ def assert_inert(page, where: str) -> None:
 
 def test_book_page_shows_bank_markup_as_text(page, server):
     page.goto(server + f"lessons/{BANK}.html", wait_until="load")
-    quiz = page.locator(".self-check .Quiz")
-    quiz.first.wait_for()
+    page.locator("section.self-check summary").click()
+    page.locator("section.self-check form.sc-part").first.wait_for()
     assert_inert(page, "the lesson page")
     # answer the hostile wrong choice of each choice question so its feedback is shown
-    answers = page.locator(".self-check .Quiz .MCButton", has_text="<img src=")
+    answers = page.locator("section.self-check label.sc-choice", has_text="<img src=")
     assert answers.count() >= 1, "no hostile choice is shown in the self-check quiz"
     for i in range(answers.count()):
         answers.nth(i).click()
+        answers.nth(i).locator("xpath=ancestor::form").locator("button.sc-check").click()
     page.wait_for_timeout(300)
     assert_inert(page, "the lesson page after answering")
 

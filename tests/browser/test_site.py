@@ -38,12 +38,15 @@ def pick(kind):
 
 
 def quiz_item(page, prompt: str):
-    """The jupyterquiz question block whose text shows `prompt`."""
-    items = page.locator(".self-check .Quiz")
+    """The self-check question (opened) whose text shows `prompt`."""
+    summary = page.locator("section.self-check summary")
+    if page.locator("section.self-check details[open]").count() == 0:
+        summary.click()
+    items = page.locator("section.self-check li.sc-question")
     items.first.wait_for()
     for i in range(items.count()):
         item = items.nth(i)
-        if fold(prompt) in fold(item.locator("div").first.inner_text()):
+        if fold(prompt) in fold(item.locator(".sc-text").first.inner_text()):
             return item
     raise AssertionError(f"no quiz question shows {prompt!r}")
 
@@ -56,7 +59,7 @@ def test_every_page_loads_without_errors_or_outside_requests(site, tab):
         response = tab.page.goto(site.url(path), wait_until="load")
         assert response is not None and response.status == 200, path
         if path.startswith("lessons/") and tab.page.locator(".self-check").count():
-            tab.page.locator(".self-check .Quiz").first.wait_for()  # the quiz script ran
+            tab.page.locator(".self-check li.sc-question").first.wait_for(state="attached")  # the quiz script ran
         tab.page.wait_for_timeout(50)
     assert tab.errors == []
     assert tab.outside == []
@@ -75,19 +78,22 @@ def test_choosing_a_wrong_then_the_right_answer_shows_the_right_feedback(site, t
     page = tab.page
     page.goto(site.url(f"lessons/{lesson.id}.html"))
     item = quiz_item(page, q.prompt)
-    labels = item.locator("label.MCButton")
+    labels = item.locator("label.sc-choice")
     texts = [fold(t) for t in labels.all_inner_texts()]
     assert sorted(texts) == sorted(fold(c.text) for c in q.choices)
-    feedback = item.locator(".Feedback")
+    feedback = item.locator(".sc-feedback")
+    check = item.locator("button.sc-check")
     wrong = next(c for c in q.choices if not c.correct)
     labels.nth(texts.index(fold(wrong.text))).click()
-    assert fold(feedback.inner_text()) == fold(wrong.feedback)
+    assert feedback.inner_text() == ""  # choosing is not answering
+    check.click()
+    assert fold(feedback.inner_text()) == fold(f"Not right. {wrong.feedback}")
     assert "incorrect" in feedback.get_attribute("class")
     right = next(c for c in q.choices if c.correct)
     labels.nth(texts.index(fold(right.text))).click()
+    check.click()
     assert fold(feedback.inner_text()) == fold(f"Correct. {q.explanation}")
     assert re.search(r"\bcorrect\b", feedback.get_attribute("class"))
-    assert "correctButton" in labels.nth(texts.index(fold(right.text))).get_attribute("class")
     item.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "quiz-feedback.png"))
@@ -99,16 +105,14 @@ def test_a_typed_answer_is_marked_like_the_grader_marks_it(site, tab):
     page = tab.page
     page.goto(site.url(f"lessons/{lesson.id}.html"))
     item = quiz_item(page, q.prompt)
-    box = item.locator("input.Input-text")
-    feedback = item.locator(".Feedback")
-    box.click()
-    box.press_sequentially("certainly not this")
+    box = item.get_by_label("Your answer")
+    feedback = item.locator(".sc-feedback")
+    box.fill("certainly not this")
     box.press("Enter")
     assert "incorrect" in feedback.get_attribute("class")
     assert not q.grade("certainly not this").correct
     answer = q.answers[0]
-    box.click()
-    box.press_sequentially(answer.upper())
+    box.fill(answer.upper())
     box.press("Enter")
     assert re.search(r"\bcorrect\b", feedback.get_attribute("class"))
     assert fold(feedback.inner_text()) == fold(f"Correct. {q.explanation}")

@@ -1,10 +1,14 @@
 """Folding text so that a quote typed by an author matches the source as printed.
 
 The rule is deliberately narrow (DESIGN.md): runs of white space, curly quotes and dashes
-are folded; case, punctuation and footnote markers are not. A quote that matches only
-after looser folding is not verbatim.
+are folded, and the Markdown the source texts carry is read as the printed page shows it:
+emphasis markers (`*`, `**`) are dropped and a backslash escape (`US\\$46`) is its
+character. Case, punctuation and footnote markers are not folded. A quote that matches
+only after looser folding is not verbatim.
 """
 from __future__ import annotations
+
+import re
 
 _TRANSLATE = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -15,9 +19,13 @@ _TRANSLATE = str.maketrans({
 })
 
 
+# A Markdown emphasis marker, or the backslash of an escaped ASCII punctuation character.
+_MARKUP = re.compile(r"\*|\\(?=[!-/:-@\[-`{-~])")
+
+
 def fold(text: str) -> str:
-    """Fold quotes, dashes and white space; strip the ends."""
-    return " ".join(text.translate(_TRANSLATE).split())  # str.split folds the same characters as \s+
+    """Fold quotes, dashes and white space, drop Markdown emphasis and escapes; strip the ends."""
+    return " ".join(_MARKUP.sub("", text).translate(_TRANSLATE).split())  # str.split folds as \s+ does
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
@@ -28,7 +36,10 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     index: list[int] = []
     in_space = True  # leading space is dropped
+    markup = {m.start() for m in _MARKUP.finditer(text)}
     for i, ch in enumerate(text.translate(_TRANSLATE)):
+        if i in markup:
+            continue
         if ch.isspace():
             if not in_space:
                 out.append(" ")

@@ -43,6 +43,7 @@ from quiz.book.pages import (
     toc,
     write_if_changed,
 )
+from quiz.book.selfcheck import progress_markdown
 from quiz.course.bank import load_bank
 from quiz.course.corpus import Corpus, load_corpus
 from quiz.course.lesson import Lesson, load_lesson
@@ -153,6 +154,7 @@ def assemble(book: Path | None = None, corpus: Corpus | None = None) -> Assembly
         put(f"sources/{chapter.id}.md", source_chapter_page(chapter, lessons))
     rows = [SyllabusRow(les, len(bank.questions) if bank else None) for les, bank in course]
     put("generated/syllabus.md", syllabus_markdown(rows, corpus))
+    put("generated/progress.md", progress_markdown(course))
     put("generated/glossary.md", glossary_markdown(lessons))
     put("generated/references.bib", bibtex(corpus))
     for name, doc, page in (("lessons", "README.md", "lessons-format"), ("quizzes", "README.md", "quizzes-format"),

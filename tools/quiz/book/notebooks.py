@@ -1,15 +1,15 @@
 """A lesson as a notebook page of the book (nbformat), with its self-check quiz.
 
 The page, top to bottom: title; the chapter's citation, reading time and a link to its
-source text; the objectives; the lesson body, with each ```` ```{excerpt} ID ```` block
-replaced by the passage pulled verbatim from `sources/` (cited, with a link to read it in
-context); the key terms (before the exercises); the exercises, solutions and discussion
-as written; and the self-check quiz.
+source text; the objectives; the lesson body, with the key terms before its excerpts and
+each ```` ```{excerpt} ID ```` block replaced by the passage pulled verbatim from
+`sources/` (its emphasis as emphasis, its note markers linked; cited by chapter, section
+and ¶, with a link to read it in context); the exercises, solutions and discussion as
+written; and the self-check quiz, collapsed.
 
-The notebook is never executed. Its last code cell holds, as outputs, exactly what
-jupyterquiz's `display_quiz` would display (the quiz's HTML container and the script
-with the questions embedded), so the page is interactive without a kernel. Re-running
-the cell in Jupyter regenerates the same quiz from the bank.
+The notebook is never executed. Its last code cell holds, as its output, the self-check's
+container with the bank's questions as data (quiz.book.selfcheck), which the book's
+`_static/selfcheck.js` draws, so the page is interactive without a kernel.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import nbformat
 
 from quiz.book.pages import (
     doc_link,
+    footnotes,
     glossary_key,
     line_label,
     md_escape,
@@ -27,53 +28,31 @@ from quiz.book.pages import (
     reading_minutes,
     short_authors,
     source_docname,
+    source_markdown,
     term_role,
 )
+from quiz.course.cite import place_of
 from quiz.course.corpus import Corpus
 from quiz.course.lesson import EXCERPT_BLOCK, REFERENCE, Excerpt, Lesson, resolve_excerpt
-from quiz.exporters.jupyterquiz import to_jupyterquiz
+from quiz.book.selfcheck import bank_questions, selfcheck_html
 from quiz.model import Bank
 
-# jupyterquiz's colour variables, set to the book's palette
-QUIZ_COLORS = {
-    "--jq-multiple-choice-bg": "#27456b",
-    "--jq-mc-button-bg": "#fbfbfd",
-    "--jq-mc-button-border": "#d0d5dd",
-    "--jq-mc-button-inset-shadow": "#555555",
-    "--jq-many-choice-bg": "#5b3b75",
-    "--jq-numeric-bg": "#1f5a63",
-    "--jq-numeric-input-bg": "#f2f2f2",
-    "--jq-numeric-input-label": "#101010",
-    "--jq-numeric-input-shadow": "#999999",
-    "--jq-string-bg": "#1f5a63",
-    "--jq-incorrect-color": "#b3261e",
-    "--jq-correct-color": "#1b7f3b",
-    "--jq-text-color": "#fafafa",
-    "--jq-link-color": "#cfe0ff",
-}
-
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})")
-# jupyterquiz loads MathJax from a CDN when a page has an incomplete MathJax; the book has
-# no MathJax at all and must make no request to another host, so that branch is cut out.
-_CDN_MATHJAX = re.compile(r"script\.src\s*=\s*'https://cdn\.jsdelivr\.net/[^']*';")
 
 
 class ExcerptError(ValueError):
     """An excerpt reference that does not resolve (the validator reports these first)."""
 
 
-def quiz_div_id(lesson_id: str) -> str:
-    """The quiz container's id, also a JavaScript identifier (jupyterquiz uses it as one)."""
-    return "jq_" + re.sub(r"\W", "_", lesson_id)
-
-
 def excerpt_markdown(ex: Excerpt) -> str:
     """A verbatim excerpt as a quotation block with its citation and a 'read in context' link."""
     ch = ex.chapter
-    paragraphs = [md_escape(p.strip()) for p in ex.text.split("\n") if p.strip()]
+    notes = footnotes(ch)
+    paragraphs = [source_markdown(p.strip(), notes, ex.first_line + i)
+                  for i, p in enumerate(ex.text.split("\n")) if p.strip()]
     quote = "\n>\n".join(f"> {p}" for p in paragraphs)
-    lines = f"line {ex.first_line}" if ex.first_line == ex.last_line else f"lines {ex.first_line}\u2013{ex.last_line}"
-    cite = f"\u2014 {excerpt_citation(ch)}, {lines}. {{ref}}`Read in context \u2192 <{line_label(ch.id, ex.first_line)}>`"
+    cite = (f"\u2014 {excerpt_citation(ch)}, {md_escape(excerpt_place(ch, ex))}. "
+            f"{{ref}}`Read in context \u2192 <{line_label(ch.id, ex.first_line)}>`")
     return "\n".join([
         "````{container} excerpt",
         f":name: {ex.ref.id}",
@@ -85,6 +64,17 @@ def excerpt_markdown(ex: Excerpt) -> str:
         "```",
         "````",
     ])
+
+
+def excerpt_place(ch, ex: Excerpt) -> str:
+    """The excerpt's section and paragraphs: '“Convergence”, ¶ 41' or '¶¶ 41–43'."""
+    first, last = place_of(ch, ex.first_line), place_of(ch, ex.last_line)
+    if first is None:
+        return ch.label
+    section = f"\u201c{first.section}\u201d, " if first.section else ""
+    if last is None or last.paragraph == first.paragraph:
+        return f"{section}\u00b6\u00a0{first.paragraph}"
+    return f"{section}\u00b6\u00b6\u00a0{first.paragraph}\u2013{last.paragraph}"
 
 
 def excerpt_citation(ch) -> str:
@@ -190,9 +180,16 @@ def quiz_intro_markdown(lesson: Lesson, bank: Bank | None, n_items: int) -> str:
     if bank is None:
         out.append(f"The question bank for this lesson (`quizzes/{lesson.id}.yaml`) is not written yet.")
         return "\n".join(out)
+    if not n_items:
+        out.append(f"The questions of `quizzes/{bank.id}.yaml` are open answers, which the self-check cannot "
+                   f"mark: answer them with `quiz take quizzes/{bank.id}.yaml`.")
+        return "\n".join(out)
     split = [q for q in bank.questions if q.type in ("cloze", "matching", "ordering")]
-    out.append(f"{len(bank.questions)} questions from the lesson's bank, `quizzes/{bank.id}.yaml`. Click an "
-               "answer (or type one and press Enter) to see feedback; the explanation comes with the right answer.")
+    out.append(f"{n_items} questions from the lesson's bank, `quizzes/{bank.id}.yaml`, to try "
+               "once you have read the lesson. Open the self-check below (it starts collapsed); choose an answer (the arrow keys move "
+               "through the choices) or type one, then press Check or Enter to see feedback. The explanation "
+               "comes with the right answer. Your answers stay in this browser: the "
+               "{doc}`progress page </progress>` shows how far you are in every lesson.")
     if split:
         out += ["", "Questions with several blanks, matching and ordering questions are asked one part at a "
                 "time (an ordering question as \u201cwhat comes right after \u2026?\u201d for each item)."]
@@ -200,33 +197,20 @@ def quiz_intro_markdown(lesson: Lesson, bank: Bank | None, n_items: int) -> str:
     return "\n".join(out)
 
 
-def quiz_outputs(questions: list[dict], div_id: str) -> list:
-    """The outputs `display_quiz(questions, shuffle_answers=False)` displays, with a fixed
-    container id so that the notebook (and the page) is the same on every build."""
-    from jupyterquiz.dynamic.loader import load_questions_script
-    from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
-
-    prefix, static, url = load_questions_script(questions, div_id)
-    div = render_div(div_id, False, False, False, 1_000_000, 760, 10, "left")
-    styles = build_styles(div_id, QUIZ_COLORS)
-    script = build_script(prefix, static, url, div_id, True)
-    script = _CDN_MATHJAX.sub("return;", script)
-    html = f'<div class="self-check">{div}</div></div>{styles}'
-    return [
-        nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "<IPython.core.display.HTML object>"}),
-        nbformat.v4.new_output("display_data", data={"application/javascript": script,
-                                                     "text/plain": "<IPython.core.display.Javascript object>"}),
-    ]
+def quiz_outputs(bank_id: str, questions: list[dict]) -> list:
+    """The self-check as the code cell's output (see quiz.book.selfcheck)."""
+    return [nbformat.v4.new_output("display_data", data={
+        "text/html": selfcheck_html(bank_id, questions), "text/plain": "<IPython.core.display.HTML object>"})]
 
 
 QUIZ_CELL = Template('''\
-# The self-check quiz, generated from quizzes/$bank.yaml by `quiz book build`.
-from jupyterquiz import display_quiz
+# The self-check quiz, generated from quizzes/$bank.yaml by `quiz book build`
+# (drawn by the book's _static/selfcheck.js).
+from IPython.display import HTML
+from quiz.book.selfcheck import bank_questions, selfcheck_html
 from quiz.course.bank import load_bank
-from quiz.exporters.jupyterquiz import to_jupyterquiz
 
-display_quiz(to_jupyterquiz(load_bank("../../quizzes/$bank.yaml").questions, seed="book", numbered=True),
-             shuffle_answers=False)''')
+HTML(selfcheck_html("$bank", bank_questions(load_bank("../../quizzes/$bank.yaml"))))''')
 
 
 def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus,
@@ -242,16 +226,18 @@ def lesson_notebook(lesson: Lesson, bank: Bank | None, corpus: Corpus,
     body = link_references(_place_excerpts(lesson.body, excerpts), glossary or {})
     sections = _split_sections(body)
     terms = key_terms_markdown(lesson, glossary)
-    at = next((i for i, s in enumerate(sections) if s.startswith("## Exercises")), len(sections))
+    # the key terms come before the excerpts (else before the exercises): read them first
+    at = next((i for i, s in enumerate(sections) if s.startswith(("## Excerpts", "## Exercises"))), len(sections))
     sections.insert(at, terms)
 
     cells = [nbformat.v4.new_markdown_cell(header_markdown(lesson, corpus))]
     cells += [nbformat.v4.new_markdown_cell(s) for s in sections]
-    questions = to_jupyterquiz(bank.questions, seed="book", numbered=True) if bank is not None else []
-    cells.append(nbformat.v4.new_markdown_cell(quiz_intro_markdown(lesson, bank, len(questions))))
+    questions = bank_questions(bank) if bank is not None else []
+    checked = len({q["id"] for q in questions})  # essays are not in the self-check
+    cells.append(nbformat.v4.new_markdown_cell(quiz_intro_markdown(lesson, bank, checked)))
     if bank is not None and questions:
         code = nbformat.v4.new_code_cell(QUIZ_CELL.substitute(bank=bank.id), metadata={"tags": ["remove-input"]})
-        code.outputs = quiz_outputs(questions, quiz_div_id(lesson.id))
+        code.outputs = quiz_outputs(bank.id, questions)
         code.execution_count = None
         cells.append(code)
     for i, cell in enumerate(cells):

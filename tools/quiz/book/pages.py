@@ -18,6 +18,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from quiz.course.cite import heading_text, human_date, paragraphs
 from quiz.course.corpus import Chapter, Corpus, Source, short_authors  # noqa: F401 (re-exported for notebooks)
 from quiz.course.lesson import Lesson
 from quiz.files import atomic_write
@@ -34,6 +35,71 @@ def md_escape(text: str) -> str:
     (CommonMark allows it for all of them), so no `*`, `#`, `$`, `{role}` or `<tag>` in a
     source text is ever read as markup."""
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
+
+
+_SUPERSCRIPTS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+_TO_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
+_TO_SUPERSCRIPT = str.maketrans("0123456789", _SUPERSCRIPTS)
+_SOURCE_INLINE = re.compile(
+    r"\\([!-/:-@\[-`{-~])"                                      # a backslash escape: its character
+    r"|\*\*(?=\S)(.+?)(?<=\S)\*\*"                                  # **strong**
+    r"|(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])"         # *emphasis*
+    rf"|(?<=\S)([{_SUPERSCRIPTS}]+)"                               # a note marker: ³ after a word
+    r"|(?<=[\w.,;:!?\u201d\"')\]])\[(\d{1,3})\](?!\()")              # or [3] after a word (not a link)
+_NOTE_LINE = re.compile(rf"^(?:([{_SUPERSCRIPTS}]+)|\[(\d{{1,3}})\])\s")
+
+
+@dataclass
+class Notes:
+    """A chapter's notes: a line that starts with a marker ('³ …' or '[3] …') is note 3."""
+
+    chapter_id: str
+    lines: dict[str, list[int]]  # note number -> the source lines of the notes so numbered
+
+    def target(self, number: str, at: int) -> str | None:
+        """The note a marker at source line `at` refers to: the next note of that number
+        (reports restart their numbers), else the last one before; None when there is none."""
+        found = self.lines.get(number)
+        if not found:
+            return None
+        after = [n for n in found if n > at]
+        return line_label(self.chapter_id, after[0] if after else found[-1])
+
+
+def footnotes(chapter: Chapter) -> Notes:
+    """The notes of a chapter (see Notes)."""
+    lines: dict[str, list[int]] = {}
+    for i, line in enumerate(chapter.lines):
+        m = _NOTE_LINE.match(line.strip())
+        if m:
+            number = (m.group(1) or "").translate(_TO_DIGITS) or m.group(2)
+            lines.setdefault(number, []).append(chapter.start + i)
+    return Notes(chapter.id, lines)
+
+
+def source_markdown(text: str, notes: Notes | None = None, line: int = 0) -> str:
+    """A paragraph of a source text (at source line `line`) as MyST: its own emphasis
+    (`*…*`, `**…**`) kept as emphasis, backslash escapes shown as their characters, note
+    markers as superscripts linked to their notes; everything else shown literally."""
+    out, pos = [], 0
+    for m in _SOURCE_INLINE.finditer(text):
+        out.append(md_escape(text[pos:m.start()]))
+        escaped, strong, em, marker, bracketed = m.groups()
+        if escaped:
+            out.append(md_escape(escaped))
+        elif strong or em:
+            inner = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", strong or em).replace("*", "")
+            mark = "**" if strong else "*"
+            out.append(f"{mark}{md_escape(inner)}{mark}")
+        else:
+            number = marker.translate(_TO_DIGITS) if marker else bracketed
+            target = notes.target(number, line) if notes else None
+            shown = number.translate(_TO_SUPERSCRIPT)
+            out.append(f"{{ref}}`{shown} <{target}>`" if target else (md_escape(marker) if marker else
+                                                                      md_escape(m.group(0))))
+        pos = m.end()
+    out.append(md_escape(text[pos:]))
+    return "".join(out)
 
 
 _MARKUP = set("<>{}`[]!&*_\\|$")
@@ -106,19 +172,21 @@ def source_chapter_page(chapter: Chapter, lessons: list[Lesson]) -> str:
     src = chapter.source
     out = [f"# {md_escape(chapter.label)}: {md_escape(chapter.title)}", ""]
     meta = [f"{md_escape(chapter.citation)}. {{cite:p}}`{src.id}`",
-            f"Text of `{src.file.name}`, lines {chapter.start}\u2013{chapter.end}, as the course ships it."]
+            "The chapter's full text as the course ships it. Paragraphs are numbered (\u00b6) as the "
+            "lessons cite them; a lesson's *Read in context* link lands on its excerpt's first paragraph."]
     readers = [les for les in lessons if les.chapter == chapter.id
                or any(r.chapter == chapter.id for r in les.excerpts)]
     if readers:
         meta.append("Read with: " + ", ".join(doc_link(lesson_docname(les.id), les.title) for les in readers) + ".")
     out += ["```{container} source-meta", *(m + "\n" for m in meta), "```", ""]
-    for i, line in enumerate(chapter.lines):
-        text = line.strip()
-        if not text:
-            continue
-        number = chapter.start + i
-        heading = _MD_HEADING.match(text)
-        body = f"**{md_escape(heading.group(2))}**" if heading else md_escape(text)
+    places, notes = paragraphs(chapter), footnotes(chapter)
+    for number, place in sorted(places.items()):
+        text = chapter.lines[number - chapter.start].strip()
+        if place.paragraph:
+            body = f'<span class="para-num">\u00b6\u00a0{place.paragraph}</span> ' \
+                + source_markdown(text, notes, number)
+        else:
+            body = f"**{md_escape(heading_text(text) or text)}**"
         out += [f"({line_label(chapter.id, number)})=", body, ""]
     return "\n".join(out)
 
@@ -134,7 +202,7 @@ def sources_index_page(corpus: Corpus, lessons: list[Lesson]) -> str:
            "built, and each excerpt's *Read in context* link lands on its first paragraph here.", ""]
     for src in corpus.sources.values():
         out += [f"## {md_escape(src.title)}", "",
-                f"{md_escape(', '.join(src.authors))}; {md_escape(src.publisher)}, {md_escape(src.date)}. "
+                f"{md_escape(', '.join(src.authors))}; {md_escape(src.publisher)}, {md_escape(human_date(src.date))}. "
                 f"{{cite:p}}`{src.id}`", ""]
         for ch in src.chapters:
             lesson_links = ", ".join(doc_link(lesson_docname(les.id), "lesson") for les in by_chapter.get(ch.id, []))
@@ -379,7 +447,7 @@ def toc(lessons: list[Lesson], corpus: Corpus) -> dict:
         parts.append({"caption": "Across the reports", "chapters": [{"file": lesson_docname(i)} for i in others]})
     parts.append({"caption": "Reference", "chapters": [
         {"file": "sources/index", "sections": [{"file": source_docname(c)} for c in corpus.chapters]},
-        {"file": "glossary"}, {"file": "bibliography"}, {"file": "instructor"}]})
+        {"file": "glossary"}, {"file": "bibliography"}, {"file": "progress"}, {"file": "instructor"}]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 
 

@@ -10,13 +10,19 @@ Sphinx has no setting for this. The extension wraps the toctree collector's
 renumbered per page, and only pages whose numbers really changed are rewritten, so an
 incremental build stays incremental.
 
-It also escapes the page title where the theme prints it unescaped (the print header).
+After a build it also copies changed files of book/_static and applies the accessibility
+repairs of quiz.book.html_fixes to the theme's markup, and it escapes the page title where
+the theme prints it unescaped (the print header).
 """
 from __future__ import annotations
 
 import html
+import shutil
+from pathlib import Path
 
 from sphinx.environment.collectors.toctree import TocTreeCollector
+
+from quiz.book.html_fixes import repair_site
 
 FIGTYPES = ("exercise",)
 
@@ -47,6 +53,23 @@ def _wrap(assign):
     return assign_figure_numbers
 
 
+def _sync_static(confdir: Path, outdir: Path) -> None:
+    """Copy the book's changed _static files: Sphinx copies them only when some page is
+    rebuilt, so an edit of course.css alone would not reach the site."""
+    for src in (confdir / "_static").glob("*"):
+        dest = outdir / "_static" / src.name
+        if src.is_symlink() or not src.is_file():  # the build follows no link out of the course
+            continue
+        if not dest.is_file() or dest.read_bytes() != src.read_bytes():
+            shutil.copyfile(src, dest)
+
+
+def _finish(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        _sync_static(Path(app.confdir), Path(app.outdir))
+        repair_site(Path(app.outdir))
+
+
 def escape_titles(app, pagename, templatename, context, doctree) -> None:
     """sphinx-book-theme puts the page title into the print header as plain text
     (`title.astext()`), and its templates do not escape: a lesson titled `<script>` would
@@ -58,5 +81,6 @@ def escape_titles(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     TocTreeCollector.assign_figure_numbers = _wrap(TocTreeCollector.assign_figure_numbers)
+    app.connect("build-finished", _finish)
     app.connect("html-page-context", escape_titles, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

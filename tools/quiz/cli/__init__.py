@@ -44,7 +44,7 @@ COMMANDS = {
                "first; each answer reschedules its card and shows the source passage."),
     "export": ("export_cmd:export", "Export SOURCE to an LMS, study or print format."),
     "import": ("import_cmd:import_bank", "Convert an existing GIFT or Moodle XML question bank FILE into the YAML bank format."),
-    "book": ("book_cmd:book", "Build the online book: every lesson a page, with its interactive self-check quiz."),
+    "book": ("book_cmd:book", "Build the online book (every lesson a page, with its self-check quiz) and print the course reader."),
 }
 
 

@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from quiz import paths
+from quiz.course.cite import human_date
 from quiz.course.safeyaml import load_yaml, read_text
 from quiz.errors import InputError
 from quiz.textnorm import fold, fold_with_map
@@ -91,8 +92,8 @@ class Chapter:
         src = self.source
         who = ", ".join(self.authors) if self.authors else ", ".join(src.authors)
         if self.title == src.title:
-            return f"{who}, \u201c{src.title}\u201d, {src.publisher}, {src.date}"
-        return f"{who}, \u201c{self.title}\u201d, in {src.title} ({src.publisher}, {src.date})"
+            return f"{who}, \u201c{src.title}\u201d, {src.publisher}, {human_date(src.date)}"
+        return f"{who}, \u201c{self.title}\u201d, in {src.title} ({src.publisher}, {human_date(src.date)})"
 
 
 @dataclass

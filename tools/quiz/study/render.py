@@ -15,6 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from quiz import model
+from quiz.course.cite import passage_citation
+from quiz.course.cite import where as cite_where
 from quiz.course.corpus import load_corpus, short_authors
 from quiz.course.sheets import KeyItem
 from quiz.model import LETTERS
@@ -27,41 +29,18 @@ def fmt_score(x: float) -> str:
 
 
 def citation(q: model.Question, passage: model.Passage | None = None, short: bool = True) -> str:
-    """Who wrote the passage and where it is: chapter, section and paragraph. Short: the
-    authors' surnames and the year, as the book cites an excerpt."""
+    """Who wrote the passage and where it is: chapter, section and paragraph (¶, numbered as
+    the book's source pages number them; quiz.course.cite). Short: the authors' surnames and
+    the year, as the book cites an excerpt."""
     passage = passage or q.passage
     ch = load_corpus().chapters.get(passage.chapter)
     if ch is None:
         return passage.chapter
+    if not short:
+        return passage_citation(ch, passage.quote)
     span = ch.find(passage.quote)
-    where = ""
-    if span:
-        section, paragraph = place_in_chapter(ch.lines, ch.line_of(span[0]) - ch.start)
-        where = (f", section “{section}”" if section else "") + f", paragraph {paragraph}"
-    if short:
-        who = short_authors(ch.authors or ch.source.authors)
-        return f"{who} ({ch.source.date[:4]}), {ch.label}{where}"
-    return f"{ch.citation} — {ch.label}{where}"
-
-
-def place_in_chapter(lines: list[str], index: int) -> tuple[str, int]:
-    """(section heading, paragraph number within it) of line `index` of a chapter. The sources
-    hold one paragraph a line; a heading is a short line with no closing punctuation."""
-    section, paragraph = "", 0
-    for k, line in enumerate(lines[:index]):
-        text = line.strip()
-        if not text:
-            continue
-        if _is_heading(text):
-            section, paragraph = ("" if k == 0 else text), 0  # the first line is the chapter's own heading
-        else:
-            paragraph += 1
-    paragraph += 1
-    return section, max(paragraph, 1)
-
-
-def _is_heading(text: str) -> bool:
-    return len(text) < 90 and text[-1] not in ".:;,!?”\"’)" and not text.startswith(("-", "•", "*"))
+    where = cite_where(ch, ch.line_of(span[0])) if span else ch.label
+    return f"{short_authors(ch.authors or ch.source.authors)} ({ch.source.date[:4]}), {where}"
 
 
 def letter(item: KeyItem, index: int) -> str:
