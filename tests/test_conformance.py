@@ -33,6 +33,7 @@ from quiz.course.bank import load_bank
 from quiz.textnorm import fold
 
 import moodle_reader
+from test_take import rows  # one way to read the attempts database in tests
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ = str(Path(sys.executable).with_name("quiz"))
@@ -99,16 +100,6 @@ def _env(tmp_path: Path, **extra) -> dict:
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
     return env
-
-
-def _rows(db: Path, sql: str):
-    import sqlite3
-
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 # -- quiz grade: sheets and CSV --------------------------------------------------------------
@@ -263,7 +254,7 @@ def _send(child, keys) -> None:
 
 
 def _terminal_observed(db: Path, attempt_sql: str, probe: str) -> dict:
-    got = dict(_rows(db, f"SELECT question_id, score FROM answers WHERE attempt_id = ({attempt_sql})"))
+    got = dict(rows(db, f"SELECT question_id, score FROM answers WHERE attempt_id = ({attempt_sql})"))
     out = {}
     for qid in KEYWORD.values():
         cell = (qid, probe)

@@ -7,7 +7,6 @@ data stays as the student typed it.
 """
 from __future__ import annotations
 
-import html
 import re
 
 # OWASP, "CSV Injection": a cell starting with one of these is a formula to a spreadsheet
@@ -69,11 +68,6 @@ def markdown_text(text: str) -> str:
 def markdown_cell(text: str) -> str:
     """`markdown_text` on one line, for a table cell or a heading."""
     return markdown_text(" ".join(unify_breaks(str(text)).split()))
-
-
-def html_text(text: str) -> str:
-    """Text shown literally in HTML (and in Markdown, which passes HTML through)."""
-    return html.escape(text, quote=True)
 
 
 def markup(text: object) -> str:

@@ -40,10 +40,6 @@ def bank_info() -> dict[str, dict]:
     return {r["bank"]: {"questions": r["questions"], "title": r["title"]} for r in bank_summaries(all_bank_paths())}
 
 
-def bank_sizes() -> dict[str, int]:
-    return {b: i["questions"] for b, i in bank_info().items()}
-
-
 def compute(store: Store, sizes: dict[str, int] | None = None, titles: dict[str, str] | None = None) -> Stats:
     from quiz.course.index import objective_text
     from quiz.study.attempts import now
